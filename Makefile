@@ -1,0 +1,43 @@
+# ucaml: `make` builds ./ucaml (the host VM and command-line tool).
+#   make test       all tests (host 64- and 32-bit, sanitizers, xtensa-qemu)
+#   make M32=1      a 32-bit host build in build/unix32/
+#   make SAN=1      an ASan+UBSan build in build/unix-san/
+CC ?= cc
+PORT ?= unix
+CSTD = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+WARN = -Wall -Wextra -Werror -Wno-unused-parameter
+OPT ?= -O2 -g
+ifeq ($(M32),1)
+  BUILD = build/unix32
+  ARCH = -m32
+else ifeq ($(SAN),1)
+  BUILD = build/unix-san
+  ARCH = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT = -O1 -g
+else
+  BUILD ?= build/unix
+  ARCH =
+endif
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(ARCH) -Iports/$(PORT) -Ivm -I$(BUILD) $(CFLAGS)
+LDLIBS = -lm
+
+VM_SRC = $(sort $(wildcard vm/*.c))
+PRIM_SRC = $(sort $(wildcard vm/prim_*.c))
+PORT_SRC = $(sort $(wildcard ports/unix/*.c))
+OBJ = $(patsubst %.c,$(BUILD)/%.o,$(VM_SRC) $(PORT_SRC))
+
+all: ucaml
+ucaml: $(BUILD)/ucaml
+	@if [ "$(BUILD)" = build/unix ]; then ln -sf $(BUILD)/ucaml ucaml; fi
+$(BUILD)/ucaml: $(OBJ)
+	$(CC) $(ARCH) -o $@ $(OBJ) $(LDLIBS) $(LDFLAGS)
+$(BUILD)/%.o: %.c $(wildcard vm/*.h ports/unix/*.h) $(BUILD)/primtable.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+$(BUILD)/primtable.h: $(PRIM_SRC) tools/gen_prims.sh
+	@mkdir -p $(BUILD)
+	sh tools/gen_prims.sh $(PRIM_SRC) > $@
+
+clean:
+	rm -rf build ucaml
+.PHONY: all ucaml clean

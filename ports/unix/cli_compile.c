@@ -1,0 +1,309 @@
+/* cli_compile.c: `ucaml run` and `ucaml build`: OCaml sources to bytecode
+ * with the stock ocamlc (through ocamlfind when packages are named), then
+ * run on the host or turned into a firmware image for a board. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "cli.h"
+
+#define MAX_ITEMS 256
+
+struct job {
+  const char *target;          /* "unix" or a board */
+  const char *files[MAX_ITEMS];
+  int nfiles;
+  const char *packages[MAX_ITEMS];
+  int npackages;
+  const char *output;
+  const char *ram;             /* board RAM budget, e.g. "80k" */
+  int prog_argc;
+  char **prog_argv;
+  struct uc_settings settings;
+};
+
+static char workdir[PATH_MAX];
+
+static void remove_workdir(void) {
+  if (workdir[0] == 0) return;
+  DIR *d = opendir(workdir);
+  if (d != NULL) {
+    struct dirent *e;
+    char path[PATH_MAX + 300];
+    while ((e = readdir(d)) != NULL) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+      snprintf(path, sizeof path, "%s/%s", workdir, e->d_name);
+      unlink(path);
+    }
+    closedir(d);
+  }
+  rmdir(workdir);
+  workdir[0] = 0;
+}
+
+static const char *make_workdir(void) {
+  if (workdir[0] != 0) return workdir;
+  const char *tmp = getenv("TMPDIR");
+  snprintf(workdir, sizeof workdir, "%s/ucaml.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (mkdtemp(workdir) == NULL) {
+    fprintf(stderr, "ucaml: cannot create a temporary directory: %s\n", strerror(errno));
+    exit(2);
+  }
+  atexit(remove_workdir);
+  return workdir;
+}
+
+const char *cli_root(void) {
+  static char root[PATH_MAX];
+  if (root[0]) return root;
+  const char *env = getenv("UCAML_ROOT");
+  if (env != NULL) {
+    snprintf(root, sizeof root, "%s", env);
+    return root;
+  }
+  ssize_t n = readlink("/proc/self/exe", root, sizeof root - 1);
+  if (n <= 0) return ".";
+  root[n] = 0;
+  /* <root>/build/<port>/ucaml */
+  for (int up = 0; up < 3; up++) {
+    char *slash = strrchr(root, '/');
+    if (slash == NULL) return ".";
+    *slash = 0;
+  }
+  return root;
+}
+
+/* Runs argv in dir, waits; returns the exit status (or 127/128+sig). */
+static int run_command(char *const argv[], const char *dir) {
+  pid_t pid = fork();
+  if (pid < 0) return 127;
+  if (pid == 0) {
+    if (dir != NULL && chdir(dir) != 0) _exit(127);
+    execvp(argv[0], argv);
+    fprintf(stderr, "ucaml: cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return 127;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+static int has_suffix(const char *s, const char *suffix) {
+  size_t ls = strlen(s), lx = strlen(suffix);
+  return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static void add_file(struct job *j, const char *f) {
+  if (j->nfiles == MAX_ITEMS) {
+    fprintf(stderr, "ucaml: too many files\n");
+    exit(2);
+  }
+  j->files[j->nfiles++] = f;
+}
+
+/* A directory stands for its sources: `ucaml.pkgs` (if any) lists packages,
+ * `ucaml.files` the link order; otherwise main.ml alone. */
+static void add_directory(struct job *j, const char *dir) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/ucaml.pkgs", dir);
+  FILE *f = fopen(path, "r");
+  char word[256];
+  if (f != NULL) {
+    while (fscanf(f, "%255s", word) == 1) j->packages[j->npackages++] = strdup(word);
+    fclose(f);
+  }
+  snprintf(path, sizeof path, "%s/ucaml.files", dir);
+  f = fopen(path, "r");
+  if (f != NULL) {
+    while (fscanf(f, "%255s", word) == 1) {
+      snprintf(path, sizeof path, "%s/%s", dir, word);
+      add_file(j, strdup(path));
+    }
+    fclose(f);
+    return;
+  }
+  snprintf(path, sizeof path, "%s/main.ml", dir);
+  add_file(j, strdup(path));
+}
+
+static int parse_job(int argc, char **argv, struct job *j) {
+  memset(j, 0, sizeof *j);
+  j->target = "unix";
+  uc_default_settings(&j->settings);
+  int i = 0;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    int used = cli_vm_option(argc, argv, i, &j->settings);
+    if (used) {
+      if (strcmp(a, "--heap") == 0) setenv("UCAML_HEAP", argv[i + 1], 1);
+      else setenv("UCAML_STACK", argv[i + 1], 1);
+      i += used - 1;
+    } else if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    } else if ((strcmp(a, "--target") == 0 || strcmp(a, "-package") == 0 ||
+                strcmp(a, "-o") == 0 || strcmp(a, "--ram") == 0) && i + 1 < argc) {
+      const char *v = argv[++i];
+      if (a[1] == '-' && a[2] == 't') j->target = v;
+      else if (a[1] == 'p') {
+        if (j->npackages < MAX_ITEMS) j->packages[j->npackages++] = v;
+      } else if (a[1] == 'o') j->output = v;
+      else j->ram = v;
+    } else if (has_suffix(a, ".ml") || has_suffix(a, ".mli")) {
+      add_file(j, a);
+    } else {
+      struct stat st;
+      if (stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
+        add_directory(j, a);
+      } else if (a[0] == '-') {
+        fprintf(stderr, "ucaml: unknown option %s\n", a);
+        return 0;
+      } else {
+        break;   /* first program argument */
+      }
+    }
+  }
+  j->prog_argc = argc - i;
+  j->prog_argv = argv + i;
+  if (j->nfiles == 0) {
+    fprintf(stderr, "ucaml: no .ml file given\n");
+    return 0;
+  }
+  return 1;
+}
+
+/* Copies the sources into the work directory and runs ocamlc there. */
+static int compile(const struct job *j, const char *out) {
+  const char *dir = make_workdir();
+  char *argv[2 * MAX_ITEMS + 16];
+  int n = 0;
+  if (j->npackages > 0) {
+    argv[n++] = "ocamlfind";
+    argv[n++] = "ocamlc";
+    for (int i = 0; i < j->npackages; i++) {
+      argv[n++] = "-package";
+      argv[n++] = (char *)j->packages[i];
+    }
+    argv[n++] = "-linkpkg";
+  } else {
+    argv[n++] = "ocamlc";
+  }
+  argv[n++] = "-g";
+  for (int i = 0; i < j->nfiles; i++) {
+    char *src = realpath(j->files[i], NULL);
+    if (src == NULL) {
+      fprintf(stderr, "ucaml: %s: %s\n", j->files[i], strerror(errno));
+      return 0;
+    }
+    const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+    char *copy = malloc(strlen(dir) + strlen(base) + 2);
+    sprintf(copy, "%s/%s", dir, base);
+    char *cp[] = {"cp", src, copy, NULL};
+    if (run_command(cp, NULL) != 0) return 0;
+    argv[n++] = (char *)base;
+  }
+  argv[n++] = "-o";
+  argv[n++] = (char *)out;
+  argv[n] = NULL;
+  int rc = run_command(argv, dir);
+  if (rc != 0) {
+    if (rc == 127) fprintf(stderr, "ucaml: the OCaml compiler is missing (apt-get install ocaml-nox ocaml-findlib)\n");
+    return 0;
+  }
+  return 1;
+}
+
+static const char *program_name(const struct job *j) {
+  const char *f = j->files[j->nfiles - 1];
+  const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+  char *name = strdup(base);
+  char *dot = strrchr(name, '.');
+  if (dot) *dot = 0;
+  return name;
+}
+
+/* Board images are built by the port's script; see ports/<board>/. */
+static int board_image(const struct job *j, const char *bytecode, const char *image) {
+  char script[PATH_MAX];
+  snprintf(script, sizeof script, "%s/ports/%s/build-image.sh", cli_root(), j->target);
+  if (access(script, X_OK) != 0) {
+    fprintf(stderr, "ucaml: unknown target '%s' (no %s)\n", j->target, script);
+    return 0;
+  }
+  char heap[32], stack[32];
+  snprintf(heap, sizeof heap, "%lu", (unsigned long)j->settings.heap_bytes);
+  snprintf(stack, sizeof stack, "%lu", (unsigned long)j->settings.stack_words);
+  char *argv[] = {script, (char *)bytecode, (char *)image,
+                  getenv("UCAML_HEAP") ? heap : "", getenv("UCAML_STACK") ? stack : "",
+                  (char *)(j->ram ? j->ram : ""), NULL};
+  return run_command(argv, NULL) == 0;
+}
+
+int cli_run(int argc, char **argv) {
+  struct job j;
+  if (!parse_job(argc, argv, &j)) return 2;
+  char bytecode[PATH_MAX + 16];
+  snprintf(bytecode, sizeof bytecode, "%s/prog.byte", make_workdir());
+  if (!compile(&j, bytecode)) return 2;
+  if (strcmp(j.target, "unix") == 0) {
+    char **args = malloc((size_t)(j.prog_argc + 2) * sizeof *args);
+    args[0] = (char *)program_name(&j);
+    for (int i = 0; i < j.prog_argc; i++) args[i + 1] = j.prog_argv[i];
+    args[j.prog_argc + 1] = NULL;
+    return cli_exec(bytecode, j.prog_argc + 1, args, &j.settings);
+  }
+  char image[PATH_MAX + 16];
+  snprintf(image, sizeof image, "%s/prog.elf", make_workdir());
+  if (!board_image(&j, bytecode, image)) return 2;
+  char script[PATH_MAX];
+  snprintf(script, sizeof script, "%s/ports/%s/run.sh", cli_root(), j.target);
+  char **args = malloc((size_t)(j.prog_argc + 3) * sizeof *args);
+  args[0] = script;
+  args[1] = image;
+  for (int i = 0; i < j.prog_argc; i++) args[i + 2] = j.prog_argv[i];
+  args[j.prog_argc + 2] = NULL;
+  return run_command(args, NULL);
+}
+
+/* The output path made absolute: compilation runs in the work directory. */
+static char *absolute(const char *path) {
+  if (path[0] == '/') return strdup(path);
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof cwd) == NULL) return strdup(path);
+  char *out = malloc(strlen(cwd) + strlen(path) + 2);
+  sprintf(out, "%s/%s", cwd, path);
+  return out;
+}
+
+int cli_build(int argc, char **argv) {
+  struct job j;
+  if (!parse_job(argc, argv, &j)) return 2;
+  if (j.output == NULL) {
+    fprintf(stderr, "ucaml build: -o OUTPUT is required\n");
+    return 2;
+  }
+  char *out = absolute(j.output);
+  if (strcmp(j.target, "unix") == 0) return compile(&j, out) ? 0 : 2;
+  char bytecode[PATH_MAX + 16];
+  snprintf(bytecode, sizeof bytecode, "%s/prog.byte", make_workdir());
+  if (!compile(&j, bytecode)) return 2;
+  return board_image(&j, bytecode, out) ? 0 : 2;
+}
+
+int cli_size(int argc, char **argv) {
+  if (argc < 1) {
+    fprintf(stderr, "usage: ucaml size IMAGE.elf\n");
+    return 2;
+  }
+  char script[PATH_MAX];
+  snprintf(script, sizeof script, "%s/ports/xtensa-qemu/size.sh", cli_root());
+  char *args[] = {script, argv[0], NULL};
+  return run_command(args, NULL);
+}

@@ -1,0 +1,6 @@
+/* portconfig.h for the unix (host) port: large defaults, all features. */
+#define UC_PORT_NAME "unix"
+#define UC_DEFAULT_HEAP_BYTES ((sizeof(void *) == 8 ? 1024u : 512u) * 1024 * 1024)
+#define UC_NURSERY_WORDS (64 * 1024)
+#define UC_DEFAULT_STACK_WORDS (1024 * 1024)
+#define UC_IO_BUFFER_SIZE 65536

@@ -1,0 +1,73 @@
+/* main.c: firmware entry of the xtensa-qemu port (called by start.S).
+ *
+ * Runs the bytecode executable linked into ROM between ucaml_bytecode_start
+ * and ucaml_bytecode_end.  The program name, fixed arguments and settings
+ * are constants of the image, generated at build time by
+ * tools/xtensa-embed.sh; arguments given to QEMU with
+ * `-semihosting-config arg=...` (after the first) are appended.
+ * ESP-IDF: the same code in app_main(), with the image in a flash partition
+ * (esp_partition_mmap) or linked in as here. */
+#include <stdio.h>
+
+#include "port.h"
+#include "vm.h"
+#include "xq.h"
+
+extern const unsigned char ucaml_bytecode_start[], ucaml_bytecode_end[];
+extern const char ucaml_program_name[];
+extern const char *const ucaml_argv[];       /* fixed arguments, NULL-terminated */
+extern const char ucaml_heap_size[];   /* bytes ("64k"); "": the whole heap region */
+extern const char ucaml_stack_size[];  /* words; "": UC_DEFAULT_STACK_WORDS */
+extern const int ucaml_report;                /* print memory use at exit */
+
+extern char __uc_heap_start[], __uc_heap_end[];
+extern char __uc_pool_start[], __uc_pool_end[];
+extern char __stack_bottom[], __stack_top[];
+
+int main(void);
+
+int main(void)
+{
+  port_init();
+
+  struct uc_settings s;
+  uc_default_settings(&s);
+  size_t heap = ucaml_heap_size[0] ? uc_parse_size(ucaml_heap_size) : 0;
+  s.heap_bytes = heap ? heap : (size_t)(__uc_heap_end - __uc_heap_start);
+  size_t stack = ucaml_stack_size[0] ? uc_parse_size(ucaml_stack_size) : 0;
+  if (stack) s.stack_words = stack;
+
+  int nfixed = 0;
+  while (ucaml_argv[nfixed]) nfixed++;
+  int nhost = 0;
+  char **host = xq_host_argv(&nhost);
+  int nextra = nhost > 1 ? nhost - 1 : 0;
+  char **argv = port_alloc(((size_t)(1 + nfixed + nextra) + 1) * sizeof *argv);
+  if (!argv) {
+    static const char msg[] = "ucaml: out of memory for the command line\n";
+    port_write(2, msg, sizeof msg - 1);
+    port_exit(2);
+  }
+  int argc = 0;
+  argv[argc++] = (char *)ucaml_program_name;
+  for (int i = 0; i < nfixed; i++) argv[argc++] = (char *)ucaml_argv[i];
+  for (int i = 0; i < nextra; i++) argv[argc++] = host[i + 1];
+  argv[argc] = NULL;
+
+  int status = uc_run_image(ucaml_bytecode_start,
+                            (size_t)(ucaml_bytecode_end - ucaml_bytecode_start),
+                            ucaml_program_name, argc, argv, &s);
+
+  if (ucaml_report) {
+    char buf[200];
+    int n = snprintf(buf, sizeof buf,
+                     "ucaml-report: status %d, C stack peak %u/%u bytes, pool peak %u/%u bytes, "
+                     "heap %u bytes, cycles %llu\n",
+                     status, (unsigned)xq_stack_high_water(),
+                     (unsigned)(__stack_top - __stack_bottom), (unsigned)xq_pool_peak(),
+                     (unsigned)(__uc_pool_end - __uc_pool_start), (unsigned)s.heap_bytes,
+                     (unsigned long long)xq_cycles());
+    if (n > 0) port_write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+  }
+  port_exit(status);
+}

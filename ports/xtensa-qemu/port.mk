@@ -1,0 +1,91 @@
+# port.mk: the xtensa-qemu port (bare-metal Xtensa lx106 under QEMU).
+# Included by the top-level Makefile, or used alone from the top directory:
+#
+#   make -f ports/xtensa-qemu/port.mk xtensa
+#       build/xtensa-qemu/libucaml-vm.a (+ start.o, libgcc-extra.a)
+#   make -f ports/xtensa-qemu/port.mk xtensa-image XTENSA_BYTECODE=prog.byte \
+#        XTENSA_OUT=prog.elf [XTENSA_RAM=0x14000] [XTENSA_CSTACK=16384] \
+#        [XTENSA_POOL=...] [XTENSA_HEAP=64k] [XTENSA_STACK_WORDS=4k] \
+#        [XTENSA_ARGS='a b'] [XTENSA_ENV='OCAMLRUNPARAM=b'] [XTENSA_REPORT=1]
+#       links a firmware running prog.byte; XTENSA_RAM is the RAM budget in
+#       bytes (default 320 KB), XTENSA_CSTACK the C stack, XTENSA_POOL the
+#       port_alloc arena (default budget/8); the heap gets the rest.
+#   ports/xtensa-qemu/run.sh [-i] [-t SECONDS] prog.elf [ARG...]
+#       runs it under qemu-system-xtensa (-i: -icount shift=0)
+#
+# Needs: gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf
+# gcc-12-source (for tools/xtensa-libgcc.sh) qemu-system-misc.
+
+XQ_DIR := ports/xtensa-qemu
+XQ_BUILD := build/xtensa-qemu
+XQ_CROSS ?= xtensa-lx106-elf-
+XQ_CC := $(XQ_CROSS)gcc
+XQ_AR := $(XQ_CROSS)ar
+XQ_SIZE := $(XQ_CROSS)size
+XQ_PICOLIBC ?= /usr/lib/xtensa-lx106-elf
+XQ_SPECS := --specs=$(XQ_PICOLIBC)/picolibc.specs
+XQ_ARCH := -mtext-section-literals -mlongcalls
+XQ_CFLAGS := $(XQ_SPECS) -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
+  -Os -g $(XQ_ARCH) -ffunction-sections -fdata-sections \
+  -I$(XQ_DIR) -Ivm -I$(XQ_BUILD) $(XTENSA_CFLAGS)
+
+XQ_VM_SRC := $(sort $(wildcard vm/*.c))
+XQ_PRIM_SRC := $(sort $(wildcard vm/prim_*.c))
+XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/main.c
+XQ_OBJ := $(patsubst %.c,$(XQ_BUILD)/obj/%.o,$(XQ_VM_SRC) $(XQ_PORT_SRC))
+XQ_HDR := $(wildcard vm/*.h $(XQ_DIR)/*.h)
+XQ_LIB := $(XQ_BUILD)/libucaml-vm.a
+XQ_START := $(XQ_BUILD)/obj/start.o
+XQ_LIBGCC := $(XQ_BUILD)/libgcc-extra.a
+
+xtensa: $(XQ_LIB) $(XQ_START) $(XQ_LIBGCC)
+
+$(XQ_LIB): $(XQ_OBJ)
+	@rm -f $@
+	$(XQ_AR) rcs $@ $(XQ_OBJ)
+
+$(XQ_BUILD)/obj/%.o: %.c $(XQ_HDR) $(XQ_BUILD)/primtable.h
+	@mkdir -p $(dir $@)
+	$(XQ_CC) $(XQ_CFLAGS) -c $< -o $@
+
+$(XQ_START): $(XQ_DIR)/start.S
+	@mkdir -p $(dir $@)
+	$(XQ_CC) $(XQ_CFLAGS) -c $< -o $@
+
+$(XQ_BUILD)/primtable.h: $(XQ_PRIM_SRC) tools/gen_prims.sh
+	@mkdir -p $(XQ_BUILD)
+	sh tools/gen_prims.sh $(XQ_PRIM_SRC) > $@
+
+$(XQ_LIBGCC): tools/xtensa-libgcc.sh $(XQ_DIR)/divdi.c
+	sh tools/xtensa-libgcc.sh $(XQ_BUILD)
+
+# ---- firmware images ----
+XTENSA_RAM ?=
+XTENSA_CSTACK ?=
+XTENSA_POOL ?=
+XTENSA_ARGS ?=
+XQ_IMG = $(XQ_BUILD)/img/$(notdir $(XTENSA_OUT))
+, := ,
+XQ_DEFSYM = $(if $(XTENSA_RAM),-Wl$(,)--defsym=RAM_BUDGET=$(XTENSA_RAM)) \
+  $(if $(XTENSA_CSTACK),-Wl$(,)--defsym=STACK_SIZE=$(XTENSA_CSTACK)) \
+  $(if $(XTENSA_POOL),-Wl$(,)--defsym=POOL_SIZE=$(XTENSA_POOL))
+
+# Links $(XTENSA_OUT) from $(XTENSA_BYTECODE); prints its flash/RAM use.
+xtensa-image: xtensa
+	@test -n "$(XTENSA_BYTECODE)" -a -n "$(XTENSA_OUT)" || \
+	  { echo "usage: make xtensa-image XTENSA_BYTECODE=prog.byte XTENSA_OUT=prog.elf" >&2; exit 2; }
+	XTENSA_HEAP='$(XTENSA_HEAP)' XTENSA_STACK_WORDS='$(XTENSA_STACK_WORDS)' \
+	XTENSA_ENV='$(XTENSA_ENV)' XTENSA_REPORT='$(XTENSA_REPORT)' XTENSA_NAME='$(XTENSA_NAME)' \
+	  sh tools/xtensa-embed.sh $(XTENSA_BYTECODE) $(XQ_IMG) $(XTENSA_ARGS)
+	$(XQ_CC) $(XQ_CFLAGS) -c $(XQ_IMG)/bytecode.S -o $(XQ_IMG)/bytecode.o
+	$(XQ_CC) $(XQ_CFLAGS) -c $(XQ_IMG)/settings.c -o $(XQ_IMG)/settings.o
+	$(XQ_CC) $(XQ_SPECS) $(XQ_ARCH) -nostartfiles -T $(XQ_DIR)/board.ld \
+	  -Wl,--gc-sections -Wl,-Map=$(XQ_IMG)/image.map $(XQ_DEFSYM) -o $(XTENSA_OUT) \
+	  $(XQ_START) $(XQ_IMG)/bytecode.o $(XQ_IMG)/settings.o $(XQ_LIB) \
+	  -Wl,--start-group $(XQ_LIBGCC) -lc -lm -lgcc -Wl,--end-group
+	@sh $(XQ_DIR)/size.sh $(XTENSA_OUT)
+
+xtensa-clean:
+	rm -rf $(XQ_BUILD)
+
+.PHONY: xtensa xtensa-image xtensa-clean

@@ -1,0 +1,69 @@
+/* alloc.c: allocation helpers built on the collector. */
+#include "gc.h"
+#include "fail.h"
+#include "custom.h"
+#include "gc_internal.h"
+
+value uc_alloc_string(mlsize_t len) {
+  mlsize_t wosize = (len + WORD_BYTES) / WORD_BYTES;
+  if (wosize > MAX_WOSIZE) uc_invalid_argument("String.create");
+  value s = wosize <= MAX_YOUNG_WOSIZE ? uc_alloc_small(wosize, STRING_TAG)
+                                       : uc_alloc_major(wosize, STRING_TAG);
+  mlsize_t last = wosize * WORD_BYTES - 1;
+  field(s, wosize - 1) = 0;
+  bytes_ptr(s)[last] = (unsigned char)(last - len);
+  return s;
+}
+
+value uc_copy_bytes(const void *p, mlsize_t len) {
+  value s = uc_alloc_string(len);
+  if (len > 0) memcpy(bytes_ptr(s), p, len);
+  return s;
+}
+
+value uc_copy_string(const char *s) { return uc_copy_bytes(s, strlen(s)); }
+
+value uc_copy_double(double d) {
+  value v = uc_alloc_small(DOUBLE_WOSIZE, DOUBLE_TAG);
+  store_double_val(v, d);
+  return v;
+}
+
+value uc_alloc_float_array(mlsize_t len) {
+  if (len == 0) return atom(0);
+  if (len > MAX_WOSIZE / DOUBLE_WOSIZE) uc_invalid_argument("Array.make");
+  return uc_alloc(len * DOUBLE_WOSIZE, DOUBLE_ARRAY_TAG);
+}
+
+value uc_alloc_tuple(mlsize_t n) { return uc_alloc(n, 0); }
+
+value uc_alloc_some(value v) {
+  UC_ROOTS1(v);
+  value r = uc_alloc_small(1, 0);
+  field(r, 0) = v;
+  UC_RETURN(r);
+}
+
+value uc_copy_string_array(const char *const *strs) {
+  mlsize_t n = 0;
+  while (strs[n] != NULL) n++;
+  if (n == 0) return atom(0);
+  value arr = uc_alloc(n, 0);
+  UC_ROOTS1(arr);
+  for (mlsize_t i = 0; i < n; i++) {
+    value s = uc_copy_string(strs[i]);
+    store_field(arr, i, s);
+  }
+  UC_RETURN(arr);
+}
+
+value uc_alloc_custom(const struct custom_ops *ops, mlsize_t size) {
+  mlsize_t wosize = 1 + (size + WORD_BYTES - 1) / WORD_BYTES;
+  /* Blocks with a finaliser live in the major heap, where the sweeper sees
+   * them die. */
+  value v = (ops->finalize == NULL && wosize <= MAX_YOUNG_WOSIZE)
+                ? uc_alloc_small(wosize, CUSTOM_TAG)
+                : uc_alloc_major(wosize, CUSTOM_TAG);
+  field(v, 0) = (value)ops;
+  return v;
+}

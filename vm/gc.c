@@ -1,0 +1,751 @@
+/* gc.c: the garbage collector.
+ *
+ * One region from the port holds everything:
+ *
+ *   [ nursery | major heap ...... top | wilderness ]
+ *
+ * - Nursery: blocks are bump-allocated; a minor collection copies the live
+ *   ones into the major heap (Cheney-style, the work list threaded through
+ *   the dead copies) and empties it.  Old-to-young pointers are found through
+ *   a remembered set filled by the write barrier (uc_modify).
+ * - Major heap: non-moving mark-sweep.  Free blocks are blue, kept on exact
+ *   size lists (small) and one first-fit list (large); the heap grows into
+ *   the wilderness only while allocation since the last cycle is below the
+ *   live size (space overhead 100%), so it stays about twice the live data.
+ * - A full collection marks young and old blocks together from the roots,
+ *   rebuilds the remembered set as it goes, sweeps, then promotes the live
+ *   young blocks.  If they cannot fit, Out_of_memory is raised with the
+ *   nursery intact; the program can catch it and go on.
+ * - Marking uses a fixed stack; on overflow the heap is rescanned, so the
+ *   mark needs bounded memory on any data shape. */
+#include "gc_internal.h"
+#include "config.h"
+#include "custom.h"
+#include "fail.h"
+#include "port.h"
+
+header_t uc_atom_table[256];
+
+value *uc_young_ptr, *uc_young_end;
+static value *young_start;   /* nursery: [young_start, young_end_real) */
+static value *young_end_real;
+static value *major_start, *major_top, *heap_end;
+
+struct uc_roots *uc_local_roots;
+volatile int uc_pending_actions;
+
+/* ---- statistics ---- */
+static double stat_minor_words, stat_promoted_words, stat_major_words;
+static uintnat stat_minor_gcs, stat_major_gcs, stat_forced_major, stat_compactions;
+static uintnat stat_top_heap_words, live_after_major;
+static uintnat allocated_since_major;   /* words put in the major heap */
+static size_t heap_limit_bytes;
+
+static int full_gc_running;
+static void full_gc(int forced);
+
+/* ---- helpers ---- */
+static inline int in_young(value v) {
+  return (value *)v > young_start && (value *)v <= young_end_real;
+}
+static inline int in_major(value v) {
+  return (value *)v > major_start && (value *)v <= major_top;
+}
+int uc_is_young(value v) { return is_block(v) && in_young(v); }
+int uc_in_heap(value v) { return is_block(v) && (in_young(v) || in_major(v)); }
+
+#define WHSIZE(wosize) ((wosize) + 1)
+static inline header_t with_color(header_t h, unsigned c) {
+  return (h & ~(header_t)0x300) | ((header_t)c << 8);
+}
+
+/* ---- remembered set ---- */
+static value **remembered;
+static size_t remembered_len, remembered_cap;
+static int remembered_overflow;   /* lost entries: scan the major heap */
+
+static void remember(value *fp) {
+  if (remembered_len == remembered_cap) {
+    size_t cap = remembered_cap ? remembered_cap * 2 : 256;
+    value **grown = NULL;
+    if (cap <= UC_REMEMBERED_MAX) grown = port_realloc(remembered, cap * sizeof *grown);
+    if (grown == NULL) {
+      remembered_overflow = 1;
+      return;
+    }
+    remembered = grown;
+    remembered_cap = cap;
+  }
+  remembered[remembered_len++] = fp;
+}
+
+void uc_modify(value *fp, value v) {
+  value old = *fp;
+  *fp = v;
+  if (in_young((value)fp + WORD_BYTES)) return;   /* the block itself is young */
+  if (is_block(v) && in_young(v) && !(is_block(old) && in_young(old))) remember(fp);
+}
+
+/* ---- major heap free lists ---- */
+#define SMALL_MAX 32
+static value free_small[SMALL_MAX + 1];   /* by wosize; linked through field 0 */
+static value free_large;                  /* first fit */
+static uintnat free_list_words;           /* whsize of all listed free blocks */
+
+static void free_block_insert(header_t *hp, mlsize_t whsize) {
+  if (whsize == 1) {   /* too small to list: a fragment until coalesced */
+    *hp = make_header(0, ABSTRACT_TAG, COLOR_BLUE);
+    return;
+  }
+  mlsize_t wosize = whsize - 1;
+  *hp = make_header(wosize, ABSTRACT_TAG, COLOR_BLUE);
+  value b = val_hp(hp);
+  value *list = wosize <= SMALL_MAX ? &free_small[wosize] : &free_large;
+  field(b, 0) = *list;
+  *list = b;
+  free_list_words += whsize;
+}
+
+/* A free run may exceed the largest block size: cut it in pieces. */
+static void free_run_insert(header_t *hp, mlsize_t whsize) {
+  while (whsize > WHSIZE(MAX_WOSIZE)) {
+    free_block_insert(hp, WHSIZE(MAX_WOSIZE));
+    hp += WHSIZE(MAX_WOSIZE);
+    whsize -= WHSIZE(MAX_WOSIZE);
+  }
+  if (whsize > 0) free_block_insert(hp, whsize);
+}
+
+static header_t *take_from_large(mlsize_t wosize) {
+  value *link = &free_large;
+  while (*link != 0) {
+    value b = *link;
+    mlsize_t have = wosize_val(b);
+    if (have == wosize || have >= wosize + 2) {
+      *link = field(b, 0);
+      free_list_words -= WHSIZE(have);
+      header_t *hp = hp_val(b);
+      if (have > wosize) free_run_insert(hp + WHSIZE(wosize), have - wosize);
+      return hp;
+    }
+    link = &field(b, 0);
+  }
+  return NULL;
+}
+
+static header_t *take_from_wilderness(mlsize_t whsize) {
+  if ((size_t)(heap_end - major_top) < whsize) return NULL;
+  header_t *hp = (header_t *)major_top;
+  major_top += whsize;
+  uintnat used = (uintnat)(major_top - major_start);
+  if (used > stat_top_heap_words) stat_top_heap_words = used;
+  return hp;
+}
+
+static header_t *take_from_lists(mlsize_t wosize) {
+  if (wosize <= SMALL_MAX && free_small[wosize] != 0) {
+    value b = free_small[wosize];
+    free_small[wosize] = field(b, 0);
+    free_list_words -= WHSIZE(wosize);
+    return hp_val(b);
+  }
+  return take_from_large(wosize);
+}
+
+static uintnat growth_allowance(void) {
+  uintnat base = live_after_major;
+  uintnat floor = 4 * (uintnat)(young_end_real - young_start);
+  return base > floor ? base : floor;
+}
+
+/* Raw major allocation.  `may_collect`: a full collection may run first when
+ * the heap would otherwise grow past its allowance or is exhausted. */
+static header_t *major_alloc_raw(mlsize_t wosize, int may_collect) {
+  header_t *hp = take_from_lists(wosize);
+  if (hp == NULL) {
+    if (may_collect && allocated_since_major > growth_allowance()) {
+      full_gc(0);
+      hp = take_from_lists(wosize);
+    }
+    if (hp == NULL) hp = take_from_wilderness(WHSIZE(wosize));
+    if (hp == NULL && may_collect) {
+      full_gc(0);
+      hp = take_from_lists(wosize);
+      if (hp == NULL) hp = take_from_wilderness(WHSIZE(wosize));
+    }
+    if (hp == NULL) return NULL;
+  }
+  allocated_since_major += WHSIZE(wosize);
+  stat_major_words += WHSIZE(wosize);
+  return hp;
+}
+
+header_t *uc_alloc_major_raw(mlsize_t words) {
+  if (words == 0) return NULL;
+  header_t *hp = major_alloc_raw(words - 1, 1);
+  if (hp == NULL) uc_raise_out_of_memory();
+  return hp;
+}
+
+value uc_alloc_major(mlsize_t wosize, tag_t tag) {
+  if (wosize > MAX_WOSIZE) uc_raise_out_of_memory();
+  header_t *hp = major_alloc_raw(wosize, 1);
+  if (hp == NULL) uc_raise_out_of_memory();
+  *hp = make_header(wosize, tag, COLOR_WHITE);
+  value b = val_hp(hp);
+  if (tag < NO_SCAN_TAG)
+    for (mlsize_t i = 0; i < wosize; i++) field(b, i) = VAL_UNIT;
+  return b;
+}
+
+/* ---- nursery allocation ---- */
+static int gc_stress;   /* UCAML_GC_STRESS=1: tiny nursery, frequent full GCs */
+
+value uc_alloc_small(mlsize_t wosize, tag_t tag) {
+  if (uc_young_ptr + WHSIZE(wosize) > uc_young_end) uc_gc_make_young_room(WHSIZE(wosize));
+  header_t *hp = (header_t *)uc_young_ptr;
+  uc_young_ptr += WHSIZE(wosize);
+  *hp = make_header(wosize, tag, COLOR_WHITE);
+  value b = val_hp(hp);
+  if (tag < NO_SCAN_TAG)
+    for (mlsize_t i = 0; i < wosize; i++) field(b, i) = VAL_UNIT;
+  return b;
+}
+
+value uc_alloc(mlsize_t wosize, tag_t tag) {
+  if (wosize == 0) return atom(tag);
+  if (wosize <= MAX_YOUNG_WOSIZE) return uc_alloc_small(wosize, tag);
+  return uc_alloc_major(wosize, tag);
+}
+
+/* ---- minor collection ---- */
+static value promote_todo;   /* dead young copies whose new copy needs scanning */
+
+static value promote_block(value v) {
+  header_t hd = hd_val(v);
+  mlsize_t sz = hd_wosize(hd);
+  header_t *hp = major_alloc_raw(sz, 0);
+  if (hp == NULL) uc_fatal("out of memory while promoting young blocks");
+  *hp = with_color(hd, COLOR_WHITE);
+  value r = val_hp(hp);
+  memcpy((void *)r, (void *)v, sz * WORD_BYTES);
+  stat_promoted_words += WHSIZE(sz);
+  hd_val(v) = 0;   /* forwarded: field 0 holds the new address */
+  field(v, 0) = r;
+  /* Blocks of two fields or more are queued, linked through their dead
+   * copy's field 1; one-field blocks are scanned at once by oldify. */
+  if (hd_tag(hd) < NO_SCAN_TAG && sz >= 2) {
+    field(v, 1) = promote_todo;
+    promote_todo = v;
+  }
+  return r;
+}
+
+static void oldify(value *p);
+
+static void oldify(value *p) {
+  for (;;) {
+    value v = *p;
+    if (!is_block(v) || !in_young(v)) return;
+    header_t hd = hd_val(v);
+    if (hd == 0) {
+      *p = field(v, 0);
+      return;
+    }
+    if (hd_tag(hd) == INFIX_TAG) {
+      mlsize_t off = infix_offset_hd(hd);
+      value base = v - (value)off;
+      oldify(&base);
+      *p = base + (value)off;
+      return;
+    }
+    value r = promote_block(v);
+    *p = r;
+    /* A one-field scannable block is scanned now, iteratively. */
+    if (hd_tag(hd) < NO_SCAN_TAG && hd_wosize(hd) == 1) {
+      p = &field(r, 0);
+      continue;
+    }
+    return;
+  }
+}
+
+static void drain_promoted(void) {
+  while (promote_todo != 0) {
+    value v = promote_todo;
+    promote_todo = field(v, 1);
+    value r = field(v, 0);
+    mlsize_t sz = wosize_val(r);
+    /* Code pointers in closures are outside the heap: oldify skips them. */
+    for (mlsize_t i = 0; i < sz; i++) oldify(&field(r, i));
+  }
+}
+
+typedef void (*root_action)(value *p);
+static void scan_roots(root_action act);
+
+static void scan_major_for_young(void) {
+  for (value *p = major_start; p < major_top;) {
+    header_t hd = *(header_t *)p;
+    mlsize_t sz = hd_wosize(hd);
+    if (hd_color(hd) != COLOR_BLUE && hd_tag(hd) < NO_SCAN_TAG) {
+      value b = val_hp(p);
+      for (mlsize_t i = 0; i < sz; i++) oldify(&field(b, i));
+      drain_promoted();
+    }
+    p += WHSIZE(sz);
+  }
+}
+
+static uintnat free_words_total(void) {
+  return free_list_words + (uintnat)(heap_end - major_top);
+}
+
+static void do_minor_gc(void) {
+  promote_todo = 0;
+  scan_roots(oldify);
+  drain_promoted();
+  for (size_t i = 0; i < remembered_len; i++) {
+    oldify(remembered[i]);
+    drain_promoted();
+  }
+  if (remembered_overflow) scan_major_for_young();
+  remembered_len = 0;
+  remembered_overflow = 0;
+  stat_minor_words += (double)(uc_young_ptr - young_start);
+  uc_young_ptr = young_start;
+  stat_minor_gcs++;
+}
+
+void uc_minor_gc(void) {
+  if (uc_young_ptr == young_start) return;
+  /* Every young block might survive: make sure they would fit. */
+  if (free_words_total() < (uintnat)(uc_young_ptr - young_start) + 16) {
+    full_gc(0);
+    return;
+  }
+  do_minor_gc();
+  if (allocated_since_major > growth_allowance() && !full_gc_running) full_gc(0);
+}
+
+void uc_gc_make_young_room(mlsize_t whsize) {
+  uc_minor_gc();
+  if (gc_stress && stat_minor_gcs % 16 == 0) full_gc(0);
+  if (uc_young_ptr + whsize > uc_young_end) uc_fatal("nursery too small for a %lu-word block", (unsigned long)whsize);
+}
+
+/* ---- marking ---- */
+struct mark_entry {
+  value block;
+  mlsize_t next;   /* next field to scan */
+};
+static struct mark_entry mark_stack[UC_MARK_STACK_SIZE];
+static size_t mark_top;
+static int mark_overflow;
+static uintnat marked_young_words;
+
+static inline value block_start(value v) {
+  if (tag_val(v) == INFIX_TAG) return v - (value)infix_offset_val(v);
+  return v;
+}
+
+static void mark_value(value v) {
+  if (!is_block(v)) return;
+  if (!in_young(v) && !in_major(v)) return;
+  v = block_start(v);
+  header_t hd = hd_val(v);
+  if (hd_color(hd) == COLOR_BLACK) return;
+  hd_val(v) = with_color(hd, COLOR_BLACK);
+  if (in_young(v)) marked_young_words += WHSIZE(hd_wosize(hd));
+  if (hd_tag(hd) >= NO_SCAN_TAG || hd_wosize(hd) == 0) return;
+  if (mark_top == UC_MARK_STACK_SIZE) {
+    mark_overflow = 1;
+    return;
+  }
+  mark_stack[mark_top].block = v;
+  mark_stack[mark_top].next = 0;
+  mark_top++;
+}
+
+static void mark_root(value *p) { mark_value(*p); }
+
+/* Scans fields of old block b (rebuilding the remembered set). */
+static void mark_drain(void) {
+  while (mark_top > 0) {
+    struct mark_entry *e = &mark_stack[mark_top - 1];
+    value b = e->block;
+    mlsize_t sz = wosize_val(b);
+    int old = in_major(b);
+    /* Scan a bounded slice so one big array cannot hog the stack top. */
+    mlsize_t end = e->next + 64 < sz ? e->next + 64 : sz;
+    mlsize_t i = e->next;
+    if (end >= sz) mark_top--;
+    else e->next = end;
+    for (; i < end; i++) {
+      value f = field(b, i);
+      if (!is_block(f)) continue;
+      if (old && in_young(f)) remember(&field(b, i));
+      mark_value(f);
+    }
+  }
+}
+
+/* After a mark-stack overflow: rescan black blocks for white children. */
+static void mark_rescan_region(value *from, value *to) {
+  for (value *p = from; p < to;) {
+    header_t hd = *(header_t *)p;
+    mlsize_t sz = hd_wosize(hd);
+    if (hd_color(hd) == COLOR_BLACK && hd_tag(hd) < NO_SCAN_TAG) {
+      value b = val_hp(p);
+      for (mlsize_t i = 0; i < sz; i++) {
+        value f = field(b, i);
+        if (is_block(f) && (in_young(f) || in_major(f)) &&
+            hd_color(hd_val(block_start(f))) != COLOR_BLACK) {
+          mark_value(f);
+          mark_drain();
+        }
+      }
+    }
+    p += WHSIZE(sz);
+  }
+}
+
+static void mark_complete(void) {
+  mark_drain();
+  while (mark_overflow) {
+    mark_overflow = 0;
+    mark_rescan_region(young_start, uc_young_ptr);
+    mark_rescan_region(major_start, major_top);
+  }
+}
+
+/* The remembered set must list the young pointers of live old blocks that
+ * the mark reached, including those found during an overflow rescan. */
+static void rebuild_remembered_after_rescan(void) {
+  remembered_len = 0;
+  remembered_overflow = 1;   /* simplest correct choice: scan at promotion */
+}
+
+static int is_white_heap_block(value v) {
+  if (!is_block(v) || !(in_young(v) || in_major(v))) return 0;
+  return hd_color(hd_val(block_start(v))) != COLOR_BLACK;
+}
+
+/* ---- finalisers ---- */
+struct final_entry {
+  value fn, val;
+  int last;
+};
+static struct final_entry *finals, *finals_todo;
+static size_t finals_len, finals_cap, todo_len, todo_cap;
+
+static int push_final(struct final_entry **arr, size_t *len, size_t *cap, struct final_entry e) {
+  if (*len == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 16;
+    struct final_entry *grown = port_realloc(*arr, ncap * sizeof *grown);
+    if (grown == NULL) return 0;
+    *arr = grown;
+    *cap = ncap;
+  }
+  (*arr)[(*len)++] = e;
+  return 1;
+}
+
+void uc_final_register(value f, value v, int last) {
+  struct final_entry e = {f, v, last};
+  if (!push_final(&finals, &finals_len, &finals_cap, e)) uc_raise_out_of_memory();
+}
+
+/* Values of dead finalisable blocks move to the to-do list; "finalise"
+ * values are kept alive until their function has run. */
+static void final_update(int last_pass) {
+  size_t kept = 0;
+  for (size_t i = 0; i < finals_len; i++) {
+    struct final_entry e = finals[i];
+    if (e.last == last_pass && is_white_heap_block(e.val)) {
+      if (last_pass) e.val = VAL_UNIT;
+      if (!push_final(&finals_todo, &todo_len, &todo_cap, e)) uc_fatal("out of memory for finalisers");
+    } else {
+      finals[kept++] = e;
+    }
+  }
+  finals_len = kept;
+  for (size_t i = 0; i < todo_len; i++) {
+    mark_value(finals_todo[i].fn);
+    mark_value(finals_todo[i].val);
+  }
+  mark_complete();
+  if (todo_len > 0) uc_pending_actions = 1;
+}
+
+value uc_callback(value closure, value arg);
+
+void uc_run_pending_finalisers(void) {
+  static int running;
+  if (running) return;
+  running = 1;
+  uc_pending_actions = 0;
+  while (todo_len > 0) {
+    struct final_entry e = finals_todo[0];
+    memmove(finals_todo, finals_todo + 1, (todo_len - 1) * sizeof *finals_todo);
+    todo_len--;
+    value fn = e.fn, v = e.val;
+    UC_ROOTS2(fn, v);
+    running = 0;   /* an exception in a finaliser leaves us consistent */
+    uc_callback(fn, v);
+    running = 1;
+    UC_UNROOT();
+  }
+  running = 0;
+}
+
+/* ---- ephemerons ---- */
+/* Layout (as the stdlib expects): field 0 link, field 1 data, keys from 2. */
+static header_t ephe_none_block[2] = {make_header(0, ABSTRACT_TAG, COLOR_WHITE), 0};
+value uc_ephe_none = (value)&ephe_none_block[1];
+static value ephe_list;   /* linked through field 0 */
+
+value uc_ephe_alloc(mlsize_t nkeys) {
+  mlsize_t sz = nkeys + 2;
+  if (sz > MAX_WOSIZE) uc_invalid_argument("Weak.create");
+  header_t *hp = major_alloc_raw(sz, 1);
+  if (hp == NULL) uc_raise_out_of_memory();
+  *hp = make_header(sz, ABSTRACT_TAG, COLOR_WHITE);
+  value e = val_hp(hp);
+  for (mlsize_t i = 1; i < sz; i++) field(e, i) = uc_ephe_none;
+  field(e, 0) = ephe_list;
+  ephe_list = e;
+  return e;
+}
+
+static int ephe_keys_alive(value e) {
+  for (mlsize_t i = 2; i < wosize_val(e); i++)
+    if (is_white_heap_block(field(e, i))) return 0;
+  return 1;
+}
+
+/* Data of an ephemeron whose keys are all alive is alive (to a fixpoint). */
+static void ephe_mark_data(void) {
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    for (value e = ephe_list; e != 0; e = field(e, 0)) {
+      if (hd_color(hd_val(e)) != COLOR_BLACK) continue;
+      value d = field(e, 1);
+      if (is_white_heap_block(d) && ephe_keys_alive(e)) {
+        mark_value(d);
+        mark_complete();
+        changed = 1;
+      }
+    }
+  }
+}
+
+static void ephe_clean(void) {
+  value *link = &ephe_list;
+  while (*link != 0) {
+    value e = *link;
+    if (hd_color(hd_val(e)) != COLOR_BLACK) {   /* dead: unlink */
+      *link = field(e, 0);
+      continue;
+    }
+    int cleared = 0;
+    for (mlsize_t i = 2; i < wosize_val(e); i++) {
+      if (is_white_heap_block(field(e, i))) {
+        field(e, i) = uc_ephe_none;
+        cleared = 1;
+      }
+    }
+    if (cleared || is_white_heap_block(field(e, 1))) field(e, 1) = uc_ephe_none;
+    /* Surviving young referents must be found by the promotion that follows. */
+    for (mlsize_t i = 1; i < wosize_val(e); i++)
+      if (is_block(field(e, i)) && in_young(field(e, i))) remember(&field(e, i));
+    link = &field(e, 0);
+  }
+}
+
+/* ---- sweeping ---- */
+static void sweep(void) {
+  for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
+  free_large = 0;
+  free_list_words = 0;
+  uintnat live = 0;
+  header_t *run = NULL;
+  value *p = major_start;
+  while (p < major_top) {
+    header_t hd = *(header_t *)p;
+    mlsize_t whsize = WHSIZE(hd_wosize(hd));
+    unsigned color = hd_color(hd);
+    if (color == COLOR_BLACK) {
+      *(header_t *)p = with_color(hd, COLOR_WHITE);
+      live += whsize;
+      if (run != NULL) {
+        free_run_insert(run, (mlsize_t)((header_t *)p - run));
+        run = NULL;
+      }
+    } else {
+      if (color == COLOR_WHITE && hd_tag(hd) == CUSTOM_TAG) {
+        value v = val_hp(p);
+        const struct custom_ops *ops = custom_ops_val(v);
+        if (ops != NULL && ops->finalize != NULL) ops->finalize(v);
+      }
+      if (run == NULL) run = (header_t *)p;
+    }
+    p += whsize;
+  }
+  if (run != NULL) major_top = (value *)run;   /* give the tail back */
+  live_after_major = live;
+  allocated_since_major = 0;
+}
+
+static void clear_young_marks(void) {
+  for (value *p = young_start; p < uc_young_ptr;) {
+    header_t hd = *(header_t *)p;
+    *(header_t *)p = with_color(hd, COLOR_WHITE);
+    p += WHSIZE(hd_wosize(hd));
+  }
+}
+
+static void full_gc(int forced) {
+  if (full_gc_running) return;
+  full_gc_running = 1;
+  remembered_len = 0;
+  remembered_overflow = 0;
+  marked_young_words = 0;
+  mark_top = 0;
+  mark_overflow = 0;
+  scan_roots(mark_root);
+  for (size_t i = 0; i < todo_len; i++) {
+    mark_value(finals_todo[i].fn);
+    mark_value(finals_todo[i].val);
+  }
+  mark_drain();
+  int overflowed = mark_overflow;
+  mark_complete();
+  final_update(0);
+  ephe_mark_data();
+  final_update(1);
+  if (overflowed || mark_overflow) rebuild_remembered_after_rescan();
+  ephe_clean();
+  sweep();
+  stat_major_gcs++;
+  if (forced) stat_forced_major++;
+  full_gc_running = 0;
+  if (free_words_total() < marked_young_words + 16) {
+    clear_young_marks();
+    uc_raise_out_of_memory();
+  }
+  do_minor_gc();
+}
+
+void uc_full_gc(void) { full_gc(1); }
+
+/* ---- roots ---- */
+value *uc_stack_sp, *uc_stack_high;
+value uc_global_data;
+
+static value **global_roots;
+static size_t global_roots_len, global_roots_cap;
+
+void uc_register_root(value *r) {
+  if (global_roots_len == global_roots_cap) {
+    size_t cap = global_roots_cap ? global_roots_cap * 2 : 16;
+    value **grown = port_realloc(global_roots, cap * sizeof *grown);
+    if (grown == NULL) uc_fatal("out of memory registering a root");
+    global_roots = grown;
+    global_roots_cap = cap;
+  }
+  global_roots[global_roots_len++] = r;
+}
+
+void uc_remove_root(value *r) {
+  for (size_t i = 0; i < global_roots_len; i++) {
+    if (global_roots[i] == r) {
+      global_roots[i] = global_roots[--global_roots_len];
+      return;
+    }
+  }
+}
+
+static void scan_roots(root_action act) {
+  act(&uc_global_data);
+  for (value *sp = uc_stack_sp; sp < uc_stack_high; sp++) act(sp);
+  for (struct uc_roots *f = uc_local_roots; f != NULL; f = f->prev)
+    for (int i = 0; i < f->n; i++) act(f->slot[i]);
+  for (size_t i = 0; i < global_roots_len; i++) act(global_roots[i]);
+  /* Finalisable values are strong for the minor collector only; the major
+   * one decides their fate in final_update. */
+  if (act == oldify) {
+    for (size_t i = 0; i < finals_len; i++) {
+      act(&finals[i].fn);
+      act(&finals[i].val);
+    }
+    for (size_t i = 0; i < todo_len; i++) {
+      act(&finals_todo[i].fn);
+      act(&finals_todo[i].val);
+    }
+  } else {
+    for (size_t i = 0; i < finals_len; i++) act(&finals[i].fn);
+  }
+}
+
+/* ---- set-up and statistics ---- */
+int uc_gc_init(size_t heap_bytes) {
+  for (int t = 0; t < 256; t++) uc_atom_table[t] = make_header(0, (tag_t)t, COLOR_BLACK);
+  size_t got = 0;
+  void *region = port_heap_region(heap_bytes, &got);
+  if (region == NULL || got < 4096) return 0;
+  heap_limit_bytes = got;
+  mlsize_t words = got / WORD_BYTES;
+  const char *stress = port_getenv("UCAML_GC_STRESS");
+  gc_stress = stress != NULL && stress[0] == '1';
+  mlsize_t nursery = gc_stress ? 0 : UC_NURSERY_WORDS;
+  if (nursery > words / 4) nursery = words / 4;
+  if (nursery < 2 * WHSIZE(MAX_YOUNG_WOSIZE)) nursery = 2 * WHSIZE(MAX_YOUNG_WOSIZE);
+  if (nursery >= words) return 0;
+  young_start = (value *)region;
+  young_end_real = young_start + nursery;
+  uc_young_ptr = young_start;
+  uc_young_end = young_end_real;
+  major_start = major_top = young_end_real;
+  heap_end = young_start + words;
+  return 1;
+}
+
+double uc_gc_minor_words(void) {
+  return stat_minor_words + (double)(uc_young_ptr - young_start);
+}
+
+void uc_gc_stats(struct uc_gc_stats *s, int walk_heap) {
+  memset(s, 0, sizeof *s);
+  s->minor_words = uc_gc_minor_words();
+  s->promoted_words = stat_promoted_words;
+  s->major_words = stat_major_words;
+  s->minor_collections = stat_minor_gcs;
+  s->major_collections = stat_major_gcs;
+  s->forced_major = stat_forced_major;
+  s->compactions = stat_compactions;
+  s->heap_words = (uintnat)(major_top - major_start);
+  s->top_heap_words = stat_top_heap_words;
+  s->heap_limit_bytes = heap_limit_bytes;
+  s->nursery_words = (uintnat)(young_end_real - young_start);
+  if (!walk_heap) return;
+  for (value *p = major_start; p < major_top;) {
+    header_t hd = *(header_t *)p;
+    mlsize_t whsize = WHSIZE(hd_wosize(hd));
+    if (hd_color(hd) == COLOR_BLUE) {
+      if (whsize == 1) s->fragments++;
+      else {
+        s->free_words += whsize;
+        s->free_blocks++;
+        if (whsize > s->largest_free) s->largest_free = whsize;
+      }
+    } else {
+      s->live_words += whsize;
+      s->live_blocks++;
+    }
+    p += whsize;
+  }
+}
+
+void uc_gc_count_compaction(void) { stat_compactions++; }

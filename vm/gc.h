@@ -1,0 +1,82 @@
+/* gc.h: allocation, the write barrier and C roots.
+ *
+ * The heap is one region handed over by the port: a small nursery where
+ * allocation is a pointer bump, and a non-moving mark-sweep major heap.
+ * A collection can happen at any allocation.  C code that keeps a value in a
+ * local variable across an allocation must register it (UC_ROOTS*), because
+ * the minor collector moves young blocks and the major one frees dead ones. */
+#ifndef UC_GC_H
+#define UC_GC_H
+
+#include "value.h"
+
+/* Blocks up to this size are allocated young (in the nursery). */
+#define MAX_YOUNG_WOSIZE 256
+
+/* Allocate a block; scannable fields are initialised to VAL_UNIT.
+ * Raises Out_of_memory when the heap limit is reached. */
+value uc_alloc(mlsize_t wosize, tag_t tag);
+/* Same, for 1 <= wosize <= MAX_YOUNG_WOSIZE: the result is young, so its
+ * fields may be written directly (no barrier) until the next allocation. */
+value uc_alloc_small(mlsize_t wosize, tag_t tag);
+/* Allocate directly in the major heap (fields VAL_UNIT if scannable). */
+value uc_alloc_major(mlsize_t wosize, tag_t tag);
+
+value uc_alloc_string(mlsize_t len);                 /* uninitialised bytes */
+value uc_copy_string(const char *s);                 /* NUL-terminated */
+value uc_copy_bytes(const void *p, mlsize_t len);
+value uc_copy_double(double d);
+value uc_alloc_float_array(mlsize_t len);            /* tag Double_array */
+value uc_alloc_tuple(mlsize_t n);
+value uc_alloc_some(value v);
+value uc_copy_string_array(const char *const *strs); /* NULL-terminated */
+/* Uninitialised memory of `words` words in the major heap, for building many
+ * blocks at once (unmarshalling).  The caller must fill all of it with
+ * well-formed blocks (headers of colour 0) before anything else allocates.
+ * Raises Out_of_memory. */
+header_t *uc_alloc_major_raw(mlsize_t words);
+
+/* The write barrier: every store of a value into a heap block that may be
+ * old must go through it (store_field), unless the block was just returned by
+ * uc_alloc_small and nothing has been allocated since. */
+void uc_modify(value *fieldp, value v);
+#define store_field(block, i, v) uc_modify(&field((block), (i)), (v))
+
+/* Local roots: a frame of addresses of C variables holding values. */
+struct uc_roots {
+  struct uc_roots *prev;
+  int n;
+  value *slot[6];
+};
+extern struct uc_roots *uc_local_roots;
+#define UC_ROOTS_(...)                                                     \
+  struct uc_roots uc__roots = {uc_local_roots,                             \
+                               sizeof((value *[]){__VA_ARGS__}) / sizeof(value *), \
+                               {__VA_ARGS__}};                             \
+  uc_local_roots = &uc__roots
+#define UC_ROOTS1(a) UC_ROOTS_(&(a))
+#define UC_ROOTS2(a, b) UC_ROOTS_(&(a), &(b))
+#define UC_ROOTS3(a, b, c) UC_ROOTS_(&(a), &(b), &(c))
+#define UC_ROOTS4(a, b, c, d) UC_ROOTS_(&(a), &(b), &(c), &(d))
+#define UC_ROOTS5(a, b, c, d, e) UC_ROOTS_(&(a), &(b), &(c), &(d), &(e))
+#define UC_ROOTS6(a, b, c, d, e, f) UC_ROOTS_(&(a), &(b), &(c), &(d), &(e), &(f))
+/* Pop the frame opened in this function; call before every return. */
+#define UC_UNROOT() (uc_local_roots = uc__roots.prev)
+#define UC_RETURN(x)      \
+  do {                    \
+    value uc__r = (x);    \
+    UC_UNROOT();          \
+    return uc__r;         \
+  } while (0)
+
+/* Long-lived roots held by C (e.g. a value stored in a static). */
+void uc_register_root(value *r);
+void uc_remove_root(value *r);
+
+/* Collections */
+void uc_minor_gc(void);
+void uc_full_gc(void);        /* minor + complete major cycle */
+int uc_is_young(value v);
+int uc_in_heap(value v);      /* points into the nursery or the major heap */
+
+#endif

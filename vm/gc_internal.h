@@ -1,0 +1,48 @@
+/* gc_internal.h: what the interpreter, loader and GC primitives share with
+ * the collector beyond gc.h. */
+#ifndef UC_GC_INTERNAL_H
+#define UC_GC_INTERNAL_H
+
+#include "gc.h"
+
+#define COLOR_WHITE 0u   /* not (yet) reached */
+#define COLOR_BLUE 2u    /* free block in the major heap */
+#define COLOR_BLACK 3u   /* reached by the current major mark */
+
+/* Nursery bounds, for the interpreter's inline allocation. */
+extern value *uc_young_ptr, *uc_young_end;
+
+/* Make room for an allocation of `whsize` words in the nursery (runs a
+ * collection); may raise Out_of_memory. */
+void uc_gc_make_young_room(mlsize_t whsize);
+
+/* Roots owned by the interpreter: the VM stack [sp, stack_high). */
+extern value *uc_stack_sp, *uc_stack_high;
+
+/* Set when finalisers are waiting to run; the interpreter polls it. */
+extern volatile int uc_pending_actions;
+void uc_run_pending_finalisers(void);
+
+/* Heap set-up from settings; returns 0 on failure. */
+int uc_gc_init(size_t heap_bytes);
+
+/* Statistics (Gc.stat, Gc.counters, UCAML_STATS). */
+struct uc_gc_stats {
+  double minor_words, promoted_words, major_words;
+  uintnat minor_collections, major_collections, compactions, forced_major;
+  uintnat heap_words, top_heap_words, live_words, live_blocks;
+  uintnat free_words, free_blocks, largest_free, fragments;
+  uintnat heap_limit_bytes, nursery_words;
+};
+void uc_gc_stats(struct uc_gc_stats *s, int walk_heap);
+double uc_gc_minor_words(void);
+
+/* Finalisers (Gc.finalise / finalise_last). */
+void uc_final_register(value f, value v, int last);
+
+/* Ephemerons (Weak, Ephemeron): blocks allocated by uc_ephe_alloc are
+ * linked on the GC's list; their keys are weak in major collections. */
+extern value uc_ephe_none;
+value uc_ephe_alloc(mlsize_t nkeys);
+
+#endif

@@ -1,0 +1,750 @@
+/* interp.c: the bytecode interpreter.
+ *
+ * Registers: pc (next instruction, read in place from the code), sp (VM
+ * stack, grows down), accu, env (current closure), extra_args (arguments
+ * beyond those the current function takes).  The stack holds values, return
+ * addresses (code pointers, outside the heap, so the GC skips them) and trap
+ * frames for exception handlers:
+ *
+ *   trap frame: sp[0] handler pc, sp[1] previous frame (offset from the
+ *   stack top, tagged), sp[2] env, sp[3] extra_args (tagged)
+ *
+ * Exceptions raised from C longjmp back to uc_interpret, which restarts the
+ * loop at the innermost trap frame. */
+#include "interp.h"
+#include "config.h"
+#include "gc_internal.h"
+#include "opcodes.h"
+
+struct uc_program uc_prog;
+static value *stack_low, *stack_threshold;
+static value *trap_sp;            /* innermost trap frame */
+static uintnat stack_margin;
+
+#define STACK_MARGIN_WORDS 256
+
+int uc_interp_init(size_t stack_words) {
+  stack_margin = STACK_MARGIN_WORDS;
+  stack_low = port_alloc((stack_words + stack_margin) * WORD_BYTES);
+  if (stack_low == NULL) return 0;
+  uc_stack_high = stack_low + stack_words + stack_margin;
+  uc_stack_sp = uc_stack_high;
+  stack_threshold = stack_low + stack_margin;
+  trap_sp = uc_stack_high;
+  return 1;
+}
+
+value *uc_trap_sp(void) { return trap_sp; }
+
+int uc_is_code_pointer(value v) {
+  return (code_t)v >= uc_prog.code && (code_t)v < uc_prog.code + uc_prog.code_words;
+}
+
+uintnat uc_stack_used_words(void) { return (uintnat)(uc_stack_high - uc_stack_sp); }
+uintnat uc_stack_size_words(void) { return (uintnat)(uc_stack_high - stack_low); }
+
+/* Trap frames link by offset from the top so the link is a tagged int. */
+#define TRAP_LINK(tp) ((value *)(uc_stack_high - long_val((tp)[1])))
+#define MAKE_TRAP_LINK(tp) val_long(uc_stack_high - (tp))
+
+#if defined(__GNUC__) && !defined(UC_NO_COMPUTED_GOTO)
+#define CASE(name) lbl_##name
+#define NEXT goto *jumptable[*pc++]
+#define DISPATCH NEXT;
+#else
+#define CASE(name) case OP_##name
+#define NEXT break
+#define DISPATCH \
+  for (;;)       \
+    switch (*pc++)
+#endif
+
+/* Save the live registers on the stack so a collection sees them. */
+#define SAVE_FOR_GC \
+  do {              \
+    sp -= 2;        \
+    sp[0] = accu;   \
+    sp[1] = env;    \
+    uc_stack_sp = sp; \
+  } while (0)
+#define RESTORE_AFTER_GC \
+  do {                   \
+    accu = sp[0];        \
+    env = sp[1];         \
+    sp += 2;             \
+  } while (0)
+
+#define ALLOC_SMALL(result, wosize, tag)                     \
+  do {                                                       \
+    value *next_ = uc_young_ptr + (wosize) + 1;              \
+    if (next_ > uc_young_end) {                              \
+      SAVE_FOR_GC;                                           \
+      uc_gc_make_young_room((mlsize_t)(wosize) + 1);         \
+      RESTORE_AFTER_GC;                                      \
+      next_ = uc_young_ptr + (wosize) + 1;                   \
+    }                                                        \
+    *uc_young_ptr = make_header((wosize), (tag), 0);         \
+    (result) = (value)(uc_young_ptr + 1);                    \
+    uc_young_ptr = next_;                                    \
+  } while (0)
+
+/* Blocks too big for the nursery: fields are filled with uc_modify. */
+#define ALLOC_MAJOR(result, wosize, tag) \
+  do {                                   \
+    SAVE_FOR_GC;                         \
+    value r_ = uc_alloc_major((wosize), (tag)); \
+    RESTORE_AFTER_GC;                    \
+    (result) = r_;                       \
+  } while (0)
+
+/* C calls: env and the return pc are kept on the stack (for the GC and for
+ * backtraces of exceptions raised in C). */
+#define SETUP_C_CALL       \
+  do {                     \
+    sp -= 2;               \
+    sp[0] = env;           \
+    sp[1] = (value)(pc + 1); \
+    uc_stack_sp = sp;      \
+  } while (0)
+#define RESTORE_C_CALL \
+  do {                 \
+    env = sp[0];       \
+    sp += 2;           \
+  } while (0)
+
+#define PRIMITIVE(n) (uc_prog.prims[(n)])
+
+static value run(code_t pc, value *boundary, int raised) {
+#if defined(__GNUC__) && !defined(UC_NO_COMPUTED_GOTO)
+#define UC_LABEL(name) &&lbl_##name,
+  static void *const jumptable[] = {UC_FOR_EACH_OPCODE(UC_LABEL)};
+#undef UC_LABEL
+#endif
+  value *sp = uc_stack_sp;
+  value accu = VAL_UNIT;
+  value env = atom(0);
+  intnat extra_args = 0;
+
+  if (raised) {
+    accu = uc_exn_bucket;
+    goto raise_notrace;
+  }
+
+  DISPATCH {
+    /* Stack and environment access */
+    CASE(ACC0) : accu = sp[0]; NEXT;
+    CASE(ACC1) : accu = sp[1]; NEXT;
+    CASE(ACC2) : accu = sp[2]; NEXT;
+    CASE(ACC3) : accu = sp[3]; NEXT;
+    CASE(ACC4) : accu = sp[4]; NEXT;
+    CASE(ACC5) : accu = sp[5]; NEXT;
+    CASE(ACC6) : accu = sp[6]; NEXT;
+    CASE(ACC7) : accu = sp[7]; NEXT;
+    CASE(ACC) : accu = sp[*pc++]; NEXT;
+    CASE(PUSH) : CASE(PUSHACC0) : *--sp = accu; NEXT;
+    CASE(PUSHACC1) : *--sp = accu; accu = sp[1]; NEXT;
+    CASE(PUSHACC2) : *--sp = accu; accu = sp[2]; NEXT;
+    CASE(PUSHACC3) : *--sp = accu; accu = sp[3]; NEXT;
+    CASE(PUSHACC4) : *--sp = accu; accu = sp[4]; NEXT;
+    CASE(PUSHACC5) : *--sp = accu; accu = sp[5]; NEXT;
+    CASE(PUSHACC6) : *--sp = accu; accu = sp[6]; NEXT;
+    CASE(PUSHACC7) : *--sp = accu; accu = sp[7]; NEXT;
+    CASE(PUSHACC) : *--sp = accu; accu = sp[*pc++]; NEXT;
+    CASE(POP) : sp += *pc++; NEXT;
+    CASE(ASSIGN) : sp[*pc++] = accu; accu = VAL_UNIT; NEXT;
+    CASE(ENVACC1) : accu = field(env, 1); NEXT;
+    CASE(ENVACC2) : accu = field(env, 2); NEXT;
+    CASE(ENVACC3) : accu = field(env, 3); NEXT;
+    CASE(ENVACC4) : accu = field(env, 4); NEXT;
+    CASE(ENVACC) : accu = field(env, *pc++); NEXT;
+    CASE(PUSHENVACC1) : *--sp = accu; accu = field(env, 1); NEXT;
+    CASE(PUSHENVACC2) : *--sp = accu; accu = field(env, 2); NEXT;
+    CASE(PUSHENVACC3) : *--sp = accu; accu = field(env, 3); NEXT;
+    CASE(PUSHENVACC4) : *--sp = accu; accu = field(env, 4); NEXT;
+    CASE(PUSHENVACC) : *--sp = accu; accu = field(env, *pc++); NEXT;
+
+    /* Function application */
+    CASE(PUSH_RETADDR) :
+      sp -= 3;
+      sp[0] = (value)(pc + *pc);
+      sp[1] = env;
+      sp[2] = val_long(extra_args);
+      pc++;
+      NEXT;
+    CASE(APPLY) :
+      extra_args = *pc - 1;
+      pc = code_val(accu);
+      env = accu;
+      goto check_stack;
+    CASE(APPLY1) : {
+      value a1 = sp[0];
+      sp -= 3;
+      sp[0] = a1;
+      sp[1] = (value)pc;
+      sp[2] = env;
+      sp[3] = val_long(extra_args);
+      pc = code_val(accu);
+      env = accu;
+      extra_args = 0;
+      goto check_stack;
+    }
+    CASE(APPLY2) : {
+      value a1 = sp[0], a2 = sp[1];
+      sp -= 3;
+      sp[0] = a1;
+      sp[1] = a2;
+      sp[2] = (value)pc;
+      sp[3] = env;
+      sp[4] = val_long(extra_args);
+      pc = code_val(accu);
+      env = accu;
+      extra_args = 1;
+      goto check_stack;
+    }
+    CASE(APPLY3) : {
+      value a1 = sp[0], a2 = sp[1], a3 = sp[2];
+      sp -= 3;
+      sp[0] = a1;
+      sp[1] = a2;
+      sp[2] = a3;
+      sp[3] = (value)pc;
+      sp[4] = env;
+      sp[5] = val_long(extra_args);
+      pc = code_val(accu);
+      env = accu;
+      extra_args = 2;
+      goto check_stack;
+    }
+    CASE(APPTERM) : {
+      int nargs = pc[0];
+      value *newsp = sp + pc[1] - nargs;
+      for (int i = nargs - 1; i >= 0; i--) newsp[i] = sp[i];
+      sp = newsp;
+      pc = code_val(accu);
+      env = accu;
+      extra_args += nargs - 1;
+      goto check_stack;
+    }
+    CASE(APPTERM1) : {
+      value a1 = sp[0];
+      sp = sp + *pc - 1;
+      sp[0] = a1;
+      pc = code_val(accu);
+      env = accu;
+      goto check_stack;
+    }
+    CASE(APPTERM2) : {
+      value a1 = sp[0], a2 = sp[1];
+      sp = sp + *pc - 2;
+      sp[0] = a1;
+      sp[1] = a2;
+      pc = code_val(accu);
+      env = accu;
+      extra_args += 1;
+      goto check_stack;
+    }
+    CASE(APPTERM3) : {
+      value a1 = sp[0], a2 = sp[1], a3 = sp[2];
+      sp = sp + *pc - 3;
+      sp[0] = a1;
+      sp[1] = a2;
+      sp[2] = a3;
+      pc = code_val(accu);
+      env = accu;
+      extra_args += 2;
+      goto check_stack;
+    }
+    CASE(RETURN) :
+      sp += *pc++;
+      if (extra_args > 0) {
+        extra_args--;
+        pc = code_val(accu);
+        env = accu;
+      } else {
+        pc = (code_t)sp[0];
+        env = sp[1];
+        extra_args = long_val(sp[2]);
+        sp += 3;
+      }
+      NEXT;
+    CASE(RESTART) : {
+      mlsize_t nargs = wosize_val(env) - 3;
+      if (sp - nargs < stack_threshold) goto stack_overflow;
+      sp -= nargs;
+      for (mlsize_t i = 0; i < nargs; i++) sp[i] = field(env, i + 3);
+      env = field(env, 2);
+      extra_args += (intnat)nargs;
+      NEXT;
+    }
+    CASE(GRAB) : {
+      int required = *pc++;
+      if (extra_args >= required) {
+        extra_args -= required;
+      } else {
+        mlsize_t nargs = 1 + (mlsize_t)extra_args;
+        value clos;
+        ALLOC_SMALL(clos, nargs + 3, CLOSURE_TAG);
+        field(clos, 0) = (value)(pc - 3);   /* the RESTART before this GRAB */
+        field(clos, 1) = make_closinfo(0, 2);
+        field(clos, 2) = env;
+        for (mlsize_t i = 0; i < nargs; i++) field(clos, i + 3) = sp[i];
+        accu = clos;
+        sp += nargs;
+        pc = (code_t)sp[0];
+        env = sp[1];
+        extra_args = long_val(sp[2]);
+        sp += 3;
+      }
+      NEXT;
+    }
+    CASE(CLOSURE) : {
+      int nvars = *pc++;
+      if (nvars > 0) *--sp = accu;
+      value clos;
+      if (nvars + 2 <= MAX_YOUNG_WOSIZE) {
+        ALLOC_SMALL(clos, (mlsize_t)nvars + 2, CLOSURE_TAG);
+        for (int i = 0; i < nvars; i++) field(clos, i + 2) = sp[i];
+      } else {
+        ALLOC_MAJOR(clos, (mlsize_t)nvars + 2, CLOSURE_TAG);
+        for (int i = 0; i < nvars; i++) uc_modify(&field(clos, i + 2), sp[i]);
+      }
+      field(clos, 0) = (value)(pc + *pc);
+      field(clos, 1) = make_closinfo(0, 2);
+      pc++;
+      sp += nvars;
+      accu = clos;
+      NEXT;
+    }
+    CASE(CLOSUREREC) : {
+      int nfuncs = *pc++;
+      int nvars = *pc++;
+      mlsize_t envofs = (mlsize_t)nfuncs * 3 - 1;
+      mlsize_t size = envofs + (mlsize_t)nvars;
+      if (nvars > 0) *--sp = accu;
+      value clos;
+      if (size <= MAX_YOUNG_WOSIZE) {
+        ALLOC_SMALL(clos, size, CLOSURE_TAG);
+        for (int i = 0; i < nvars; i++) field(clos, envofs + i) = sp[i];
+      } else {
+        ALLOC_MAJOR(clos, size, CLOSURE_TAG);
+        for (int i = 0; i < nvars; i++) uc_modify(&field(clos, envofs + i), sp[i]);
+      }
+      sp += nvars;
+      field(clos, 0) = (value)(pc + pc[0]);
+      field(clos, 1) = make_closinfo(0, envofs);
+      *--sp = clos;
+      for (int i = 1; i < nfuncs; i++) {
+        value *p = &field(clos, 3 * i - 1);
+        p[0] = (value)make_header(3 * i, INFIX_TAG, 0);
+        p[1] = (value)(pc + pc[i]);
+        p[2] = make_closinfo(0, envofs - 3 * (mlsize_t)i);
+        *--sp = (value)(p + 1);
+      }
+      pc += nfuncs;
+      accu = clos;
+      NEXT;
+    }
+    CASE(PUSHOFFSETCLOSURE) : *--sp = accu; /* fall through */
+    CASE(OFFSETCLOSURE) : accu = env + *pc++ * (value)WORD_BYTES; NEXT;
+    CASE(PUSHOFFSETCLOSUREM3) : *--sp = accu; /* fall through */
+    CASE(OFFSETCLOSUREM3) : accu = env - 3 * (value)WORD_BYTES; NEXT;
+    CASE(PUSHOFFSETCLOSURE0) : *--sp = accu; /* fall through */
+    CASE(OFFSETCLOSURE0) : accu = env; NEXT;
+    CASE(PUSHOFFSETCLOSURE3) : *--sp = accu; /* fall through */
+    CASE(OFFSETCLOSURE3) : accu = env + 3 * (value)WORD_BYTES; NEXT;
+
+    /* Globals */
+    CASE(PUSHGETGLOBAL) : *--sp = accu; /* fall through */
+    CASE(GETGLOBAL) : accu = field(uc_global_data, *pc++); NEXT;
+    CASE(PUSHGETGLOBALFIELD) : *--sp = accu; /* fall through */
+    CASE(GETGLOBALFIELD) :
+      accu = field(field(uc_global_data, pc[0]), pc[1]);
+      pc += 2;
+      NEXT;
+    CASE(SETGLOBAL) :
+      uc_modify(&field(uc_global_data, *pc++), accu);
+      accu = VAL_UNIT;
+      NEXT;
+
+    /* Blocks */
+    CASE(PUSHATOM0) : *--sp = accu; /* fall through */
+    CASE(ATOM0) : accu = atom(0); NEXT;
+    CASE(PUSHATOM) : *--sp = accu; /* fall through */
+    CASE(ATOM) : accu = atom(*pc++); NEXT;
+    CASE(MAKEBLOCK) : {
+      mlsize_t size = (mlsize_t)pc[0];
+      tag_t tag = (tag_t)pc[1];
+      pc += 2;
+      value b;
+      if (size <= MAX_YOUNG_WOSIZE) {
+        ALLOC_SMALL(b, size, tag);
+        field(b, 0) = accu;
+        for (mlsize_t i = 1; i < size; i++) field(b, i) = *sp++;
+      } else {
+        ALLOC_MAJOR(b, size, tag);
+        uc_modify(&field(b, 0), accu);
+        for (mlsize_t i = 1; i < size; i++) uc_modify(&field(b, i), *sp++);
+      }
+      accu = b;
+      NEXT;
+    }
+    CASE(MAKEBLOCK1) : {
+      value b;
+      ALLOC_SMALL(b, 1, (tag_t)*pc);
+      pc++;
+      field(b, 0) = accu;
+      accu = b;
+      NEXT;
+    }
+    CASE(MAKEBLOCK2) : {
+      value b;
+      ALLOC_SMALL(b, 2, (tag_t)*pc);
+      pc++;
+      field(b, 0) = accu;
+      field(b, 1) = sp[0];
+      sp += 1;
+      accu = b;
+      NEXT;
+    }
+    CASE(MAKEBLOCK3) : {
+      value b;
+      ALLOC_SMALL(b, 3, (tag_t)*pc);
+      pc++;
+      field(b, 0) = accu;
+      field(b, 1) = sp[0];
+      field(b, 2) = sp[1];
+      sp += 2;
+      accu = b;
+      NEXT;
+    }
+    CASE(MAKEFLOATBLOCK) : {
+      mlsize_t n = (mlsize_t)*pc++;
+      value b;
+      if (n * DOUBLE_WOSIZE <= MAX_YOUNG_WOSIZE) ALLOC_SMALL(b, n * DOUBLE_WOSIZE, DOUBLE_ARRAY_TAG);
+      else ALLOC_MAJOR(b, n * DOUBLE_WOSIZE, DOUBLE_ARRAY_TAG);
+      store_double_field(b, 0, double_val(accu));
+      for (mlsize_t i = 1; i < n; i++) store_double_field(b, i, double_val(*sp++));
+      accu = b;
+      NEXT;
+    }
+    CASE(GETFIELD0) : accu = field(accu, 0); NEXT;
+    CASE(GETFIELD1) : accu = field(accu, 1); NEXT;
+    CASE(GETFIELD2) : accu = field(accu, 2); NEXT;
+    CASE(GETFIELD3) : accu = field(accu, 3); NEXT;
+    CASE(GETFIELD) : accu = field(accu, *pc++); NEXT;
+    CASE(GETFLOATFIELD) : {
+      double d = double_field(accu, (mlsize_t)*pc++);
+      ALLOC_SMALL(accu, DOUBLE_WOSIZE, DOUBLE_TAG);
+      store_double_val(accu, d);
+      NEXT;
+    }
+    CASE(SETFIELD0) : uc_modify(&field(accu, 0), *sp++); accu = VAL_UNIT; NEXT;
+    CASE(SETFIELD1) : uc_modify(&field(accu, 1), *sp++); accu = VAL_UNIT; NEXT;
+    CASE(SETFIELD2) : uc_modify(&field(accu, 2), *sp++); accu = VAL_UNIT; NEXT;
+    CASE(SETFIELD3) : uc_modify(&field(accu, 3), *sp++); accu = VAL_UNIT; NEXT;
+    CASE(SETFIELD) : uc_modify(&field(accu, *pc++), *sp++); accu = VAL_UNIT; NEXT;
+    CASE(SETFLOATFIELD) :
+      store_double_field(accu, (mlsize_t)*pc++, double_val(*sp++));
+      accu = VAL_UNIT;
+      NEXT;
+
+    /* Arrays and strings (bounds are checked by the compiled code) */
+    CASE(VECTLENGTH) : {
+      mlsize_t size = wosize_val(accu);
+      if (tag_val(accu) == DOUBLE_ARRAY_TAG) size /= DOUBLE_WOSIZE;
+      accu = val_long(size);
+      NEXT;
+    }
+    CASE(GETVECTITEM) : accu = field(accu, long_val(sp[0])); sp += 1; NEXT;
+    CASE(SETVECTITEM) :
+      uc_modify(&field(accu, long_val(sp[0])), sp[1]);
+      accu = VAL_UNIT;
+      sp += 2;
+      NEXT;
+    CASE(GETSTRINGCHAR) : CASE(GETBYTESCHAR) :
+      accu = val_int(bytes_ptr(accu)[long_val(sp[0])]);
+      sp += 1;
+      NEXT;
+    CASE(SETBYTESCHAR) :
+      bytes_ptr(accu)[long_val(sp[0])] = (unsigned char)long_val(sp[1]);
+      sp += 2;
+      accu = VAL_UNIT;
+      NEXT;
+
+    /* Branches */
+    CASE(BRANCH) : pc += *pc; NEXT;
+    CASE(BRANCHIF) : if (accu != VAL_FALSE) pc += *pc; else pc++; NEXT;
+    CASE(BRANCHIFNOT) : if (accu == VAL_FALSE) pc += *pc; else pc++; NEXT;
+    CASE(SWITCH) : {
+      uint32_t sizes = (uint32_t)*pc++;
+      if (is_block(accu)) pc += pc[(sizes & 0xFFFF) + tag_val(accu)];
+      else pc += pc[long_val(accu)];
+      NEXT;
+    }
+    CASE(BOOLNOT) : accu = accu == VAL_FALSE ? VAL_TRUE : VAL_FALSE; NEXT;
+
+    /* Exceptions */
+    CASE(PUSHTRAP) :
+      sp -= 4;
+      sp[0] = (value)(pc + *pc);
+      sp[1] = MAKE_TRAP_LINK(trap_sp);
+      sp[2] = env;
+      sp[3] = val_long(extra_args);
+      trap_sp = sp;
+      pc++;
+      NEXT;
+    CASE(POPTRAP) :
+      if (uc_pending_actions) {
+        pc--;   /* come back here once the finalisers have run */
+        goto pending_actions;
+      }
+      trap_sp = TRAP_LINK(sp);
+      sp += 4;
+      NEXT;
+    CASE(RAISE_NOTRACE) : goto raise_notrace;
+    CASE(RERAISE) :
+      if (uc_backtrace_active) uc_backtrace_record_raise(accu, pc - 1, sp, trap_sp, 1);
+      goto raise_notrace;
+    CASE(RAISE) :
+      if (uc_backtrace_active) uc_backtrace_record_raise(accu, pc - 1, sp, trap_sp, 0);
+    raise_notrace:
+      if (trap_sp >= boundary) {
+        uc_stack_sp = boundary;
+        return make_exception_result(accu);
+      }
+      sp = trap_sp;
+      pc = (code_t)sp[0];
+      trap_sp = TRAP_LINK(sp);
+      env = sp[2];
+      extra_args = long_val(sp[3]);
+      sp += 4;
+      NEXT;
+
+    check_stack:
+      if (sp < stack_threshold) goto stack_overflow;
+      if (!uc_pending_actions) NEXT;
+      /* fall through */
+    pending_actions:
+      SAVE_FOR_GC;
+      uc_run_pending_finalisers();
+      RESTORE_AFTER_GC;
+      NEXT;
+    CASE(CHECK_SIGNALS) :
+      if (uc_pending_actions) goto pending_actions;
+      NEXT;
+
+    /* Primitives */
+    CASE(C_CALL1) :
+      SETUP_C_CALL;
+      accu = PRIMITIVE(*pc)(accu);
+      RESTORE_C_CALL;
+      pc++;
+      NEXT;
+    CASE(C_CALL2) :
+      SETUP_C_CALL;
+      accu = PRIMITIVE(*pc)(accu, sp[2]);
+      RESTORE_C_CALL;
+      sp += 1;
+      pc++;
+      NEXT;
+    CASE(C_CALL3) :
+      SETUP_C_CALL;
+      accu = PRIMITIVE(*pc)(accu, sp[2], sp[3]);
+      RESTORE_C_CALL;
+      sp += 2;
+      pc++;
+      NEXT;
+    CASE(C_CALL4) :
+      SETUP_C_CALL;
+      accu = PRIMITIVE(*pc)(accu, sp[2], sp[3], sp[4]);
+      RESTORE_C_CALL;
+      sp += 3;
+      pc++;
+      NEXT;
+    CASE(C_CALL5) :
+      SETUP_C_CALL;
+      accu = PRIMITIVE(*pc)(accu, sp[2], sp[3], sp[4], sp[5]);
+      RESTORE_C_CALL;
+      sp += 4;
+      pc++;
+      NEXT;
+    CASE(C_CALLN) : {
+      int nargs = *pc++;
+      *--sp = accu;
+      SETUP_C_CALL;
+      accu = PRIMITIVE(*pc)(sp + 2, nargs);
+      RESTORE_C_CALL;
+      sp += nargs;
+      pc++;
+      NEXT;
+    }
+
+    /* Integer constants and arithmetic (OCaml ints wrap: use unsigned) */
+    CASE(CONST0) : accu = val_int(0); NEXT;
+    CASE(CONST1) : accu = val_int(1); NEXT;
+    CASE(CONST2) : accu = val_int(2); NEXT;
+    CASE(CONST3) : accu = val_int(3); NEXT;
+    CASE(PUSHCONST0) : *--sp = accu; accu = val_int(0); NEXT;
+    CASE(PUSHCONST1) : *--sp = accu; accu = val_int(1); NEXT;
+    CASE(PUSHCONST2) : *--sp = accu; accu = val_int(2); NEXT;
+    CASE(PUSHCONST3) : *--sp = accu; accu = val_int(3); NEXT;
+    CASE(PUSHCONSTINT) : *--sp = accu; /* fall through */
+    CASE(CONSTINT) : accu = val_long(*pc++); NEXT;
+    CASE(NEGINT) : accu = (value)(2 - (uintnat)accu); NEXT;
+    CASE(ADDINT) : accu = (value)((uintnat)accu + (uintnat)*sp++ - 1); NEXT;
+    CASE(SUBINT) : accu = (value)((uintnat)accu - (uintnat)*sp++ + 1); NEXT;
+    CASE(MULINT) :
+      accu = val_long((uintnat)long_val(accu) * (uintnat)long_val(*sp++));
+      NEXT;
+    CASE(DIVINT) : {
+      intnat d = long_val(*sp++);
+      if (d == 0) {
+        SETUP_C_CALL;
+        uc_raise_zero_divide();
+      }
+      intnat n = long_val(accu);
+      accu = d == -1 ? val_long(0 - (uintnat)n) : val_long(n / d);
+      NEXT;
+    }
+    CASE(MODINT) : {
+      intnat d = long_val(*sp++);
+      if (d == 0) {
+        SETUP_C_CALL;
+        uc_raise_zero_divide();
+      }
+      accu = d == -1 ? val_long(0) : val_long(long_val(accu) % d);
+      NEXT;
+    }
+    CASE(ANDINT) : accu &= *sp++; NEXT;
+    CASE(ORINT) : accu |= *sp++; NEXT;
+    CASE(XORINT) : accu = (accu ^ *sp++) | 1; NEXT;
+    CASE(LSLINT) :
+      accu = (value)((((uintnat)accu - 1) << (long_val(*sp++) & (WORD_BITS - 1))) + 1);
+      NEXT;
+    CASE(LSRINT) :
+      accu = (value)(((uintnat)accu >> (long_val(*sp++) & (WORD_BITS - 1))) | 1);
+      NEXT;
+    CASE(ASRINT) :
+      accu = (value)((accu >> (long_val(*sp++) & (WORD_BITS - 1))) | 1);
+      NEXT;
+    CASE(EQ) : accu = val_bool(accu == *sp++); NEXT;
+    CASE(NEQ) : accu = val_bool(accu != *sp++); NEXT;
+    CASE(LTINT) : accu = val_bool(accu < *sp++); NEXT;
+    CASE(LEINT) : accu = val_bool(accu <= *sp++); NEXT;
+    CASE(GTINT) : accu = val_bool(accu > *sp++); NEXT;
+    CASE(GEINT) : accu = val_bool(accu >= *sp++); NEXT;
+    CASE(ULTINT) : accu = val_bool((uintnat)accu < (uintnat)*sp++); NEXT;
+    CASE(UGEINT) : accu = val_bool((uintnat)accu >= (uintnat)*sp++); NEXT;
+    CASE(OFFSETINT) : accu = (value)((uintnat)accu + ((uintnat)(intnat)*pc++ << 1)); NEXT;
+    CASE(OFFSETREF) :
+      field(accu, 0) = (value)((uintnat)field(accu, 0) + ((uintnat)(intnat)*pc++ << 1));
+      accu = VAL_UNIT;
+      NEXT;
+    CASE(ISINT) : accu = val_long(accu & 1); NEXT;
+
+#define BRANCH_CMP(type, cmp)                                  \
+  if ((type)(intnat)pc[0] cmp (type)long_val(accu)) pc += 1 + pc[1]; \
+  else pc += 2;                                                \
+  NEXT
+    CASE(BEQ) : BRANCH_CMP(intnat, ==);
+    CASE(BNEQ) : BRANCH_CMP(intnat, !=);
+    CASE(BLTINT) : BRANCH_CMP(intnat, <);
+    CASE(BLEINT) : BRANCH_CMP(intnat, <=);
+    CASE(BGTINT) : BRANCH_CMP(intnat, >);
+    CASE(BGEINT) : BRANCH_CMP(intnat, >=);
+    CASE(BULTINT) : BRANCH_CMP(uintnat, <);
+    CASE(BUGEINT) : BRANCH_CMP(uintnat, >=);
+#undef BRANCH_CMP
+
+    /* Objects: methods are looked up by binary search in the class's
+     * table; the code is read-only, so there is no inline cache. */
+    CASE(GETMETHOD) : accu = field(field(sp[0], 0), int_val(accu)); NEXT;
+    CASE(GETPUBMET) :
+      *--sp = accu;
+      accu = val_int(*pc);
+      pc += 2;
+      goto lookup_method;
+    CASE(GETDYNMET) :
+    lookup_method : {
+      value meths = field(sp[0], 0);
+      intnat lo = 3, hi = long_val(field(meths, 0));
+      while (lo < hi) {
+        intnat mid = ((lo + hi) >> 1) | 1;
+        if (accu < field(meths, mid)) hi = mid - 2;
+        else lo = mid;
+      }
+      accu = field(meths, lo - 1);
+      NEXT;
+    }
+
+    CASE(STOP) :
+      uc_stack_sp = sp;
+      return accu;
+    CASE(EVENT) : CASE(BREAK) :
+      uc_stack_sp = sp;
+      uc_fatal("debugger instructions (EVENT/BREAK) are not supported");
+
+#if !(defined(__GNUC__) && !defined(UC_NO_COMPUTED_GOTO))
+    default:
+      uc_fatal("bad opcode %ld", (long)pc[-1]);
+#endif
+  }
+
+stack_overflow:
+  uc_stack_sp = sp;
+  accu = field(uc_global_data, EXN_STACK_OVERFLOW);
+  goto raise_notrace;
+}
+
+value uc_interpret(code_t pc, int is_toplevel) {
+  struct uc_catch c;
+  c.prev = uc_catch_top;
+  c.local_roots = uc_local_roots;
+  value *boundary = is_toplevel ? uc_stack_high : uc_stack_sp;
+  uc_catch_top = &c;
+  int raised = setjmp(c.buf);
+  if (raised) uc_catch_top = &c;
+  value res = run(pc, boundary, raised);
+  uc_catch_top = c.prev;
+  return res;
+}
+
+/* ---- callbacks from C ---- */
+#define CALLBACK_CODE(n) {OP_ACC, (n) + 3, OP_APPLY, (n), OP_POP, 1, OP_STOP}
+static const int32_t callback_code[][7] = {
+    CALLBACK_CODE(0), CALLBACK_CODE(1), CALLBACK_CODE(2),
+    CALLBACK_CODE(3), CALLBACK_CODE(4), CALLBACK_CODE(5),
+};
+#define CALLBACK_MAX_ARGS 5
+
+value uc_callbackN_exn(value closure, int narg, value args[]) {
+  if (narg < 1 || narg > CALLBACK_MAX_ARGS) uc_fatal("callback with %d arguments", narg);
+  value *sp = uc_stack_sp;
+  if (sp - (narg + 4) < stack_threshold) uc_raise_stack_overflow();
+  sp -= narg + 4;
+  for (int i = 0; i < narg; i++) sp[i] = args[i];
+  sp[narg] = (value)(callback_code[narg] + 4);   /* return to POP 1; STOP */
+  sp[narg + 1] = atom(0);
+  sp[narg + 2] = val_long(0);
+  sp[narg + 3] = closure;
+  value *saved = uc_stack_sp;
+  uc_stack_sp = sp;
+  value res = uc_interpret(callback_code[narg], 0);
+  (void)saved;
+  /* The boundary is the sp we pushed from: restore it in both outcomes. */
+  uc_stack_sp = sp + narg + 4;
+  return res;
+}
+
+value uc_callback_exn(value closure, value arg) { return uc_callbackN_exn(closure, 1, &arg); }
+
+value uc_callbackN(value closure, int narg, value args[]) {
+  value res = uc_callbackN_exn(closure, narg, args);
+  if (is_exception_result(res)) uc_raise(extract_exception(res));
+  return res;
+}
+value uc_callback(value closure, value arg) { return uc_callbackN(closure, 1, &arg); }
+value uc_callback2(value closure, value a1, value a2) {
+  value args[2] = {a1, a2};
+  return uc_callbackN(closure, 2, args);
+}

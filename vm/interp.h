@@ -1,0 +1,45 @@
+/* interp.h: the interpreter's entry points and exception frames. */
+#ifndef UC_INTERP_H
+#define UC_INTERP_H
+
+#include <setjmp.h>
+#include "prim.h"
+
+/* A C-level catch point: uc_raise longjmps to the innermost one. */
+struct uc_catch {
+  jmp_buf buf;
+  struct uc_catch *prev;
+  struct uc_roots *local_roots;
+};
+extern struct uc_catch *uc_catch_top;
+extern value uc_exn_bucket;   /* the exception being raised */
+
+/* The loaded program. */
+struct uc_program {
+  code_t code;
+  size_t code_words;
+  uc_prim *prims;          /* indexed by primitive number */
+  const char **prim_names;
+  size_t nprims;
+  const unsigned char *debug_info;   /* DBUG section, or NULL */
+  size_t debug_info_len;
+  const unsigned char *image;
+  size_t image_len;
+};
+extern struct uc_program uc_prog;
+
+/* Runs code from pc (the program's start when from toplevel). */
+value uc_interpret(code_t pc, int is_toplevel);
+int uc_interp_init(size_t stack_words);
+
+/* Backtrace support */
+extern int uc_backtrace_active;
+/* Called on RAISE/RERAISE (pc of the instruction) and on exceptions raised
+ * by primitives: records the raise point and the return addresses on the
+ * stack up to the handler. */
+void uc_backtrace_record_raise(value exn, code_t pc, value *sp, value *trap_sp, int reraise);
+void uc_backtrace_record_c_raise(value exn);
+value *uc_trap_sp(void);
+int uc_is_code_pointer(value v);
+
+#endif

@@ -1,0 +1,124 @@
+/* prim_gc.c: the Gc module (statistics, control, finalisers). */
+#include <stdio.h>
+#include "prim.h"
+#include "gc_internal.h"
+#include "interp.h"
+
+uintnat uc_stack_used_words(void);
+uintnat uc_stack_size_words(void);
+void uc_gc_count_compaction(void);
+
+static value stat_record(int walk) {
+  struct uc_gc_stats s;
+  uc_gc_stats(&s, walk);
+  value r = uc_alloc_tuple(17);
+  UC_ROOTS1(r);
+  double floats[3] = {s.minor_words, s.promoted_words, s.major_words};
+  for (int i = 0; i < 3; i++) {
+    value f = uc_copy_double(floats[i]);
+    store_field(r, i, f);
+  }
+  uintnat ints[14] = {s.minor_collections, s.major_collections, s.heap_words, 1,
+                      s.live_words, s.live_blocks, s.free_words, s.free_blocks,
+                      s.largest_free, s.fragments, s.compactions, s.top_heap_words,
+                      uc_stack_used_words(), s.forced_major};
+  for (int i = 0; i < 14; i++) store_field(r, 3 + i, val_long(ints[i]));
+  UC_RETURN(r);
+}
+
+PRIM value caml_gc_stat(value unit) {
+  uc_full_gc();   /* live/free figures are exact right after a cycle */
+  return stat_record(1);
+}
+PRIM value caml_gc_quick_stat(value unit) { return stat_record(0); }
+
+PRIM value caml_gc_counters(value unit) {
+  struct uc_gc_stats s;
+  uc_gc_stats(&s, 0);
+  value r = uc_alloc_tuple(3);
+  UC_ROOTS1(r);
+  double floats[3] = {s.minor_words, s.promoted_words, s.major_words};
+  for (int i = 0; i < 3; i++) {
+    value f = uc_copy_double(floats[i]);
+    store_field(r, i, f);
+  }
+  UC_RETURN(r);
+}
+
+PRIM value caml_gc_minor_words(value unit) { return uc_copy_double(uc_gc_minor_words()); }
+
+PRIM value caml_gc_get(value unit) {
+  struct uc_gc_stats s;
+  uc_gc_stats(&s, 0);
+  value r = uc_alloc_tuple(11);
+  intnat fields[11] = {(intnat)s.nursery_words, 15, 100, 0, 500,
+                       (intnat)uc_stack_size_words(), 0, 1, 44, 100, 8192};
+  for (int i = 0; i < 11; i++) store_field(r, i, val_long(fields[i]));
+  return r;
+}
+
+/* Sizes are fixed at start-up (--heap); the settings are accepted. */
+PRIM value caml_gc_set(value control) { return VAL_UNIT; }
+
+static void collect_and_finalise(int full) {
+  if (full) uc_full_gc();
+  else uc_minor_gc();
+  uc_run_pending_finalisers();
+}
+
+PRIM value caml_gc_minor(value unit) {
+  collect_and_finalise(0);
+  return VAL_UNIT;
+}
+PRIM value caml_gc_major(value unit) {
+  collect_and_finalise(1);
+  return VAL_UNIT;
+}
+PRIM value caml_gc_full_major(value unit) {
+  uc_full_gc();
+  collect_and_finalise(1);   /* a second cycle reclaims what finalisers released */
+  return VAL_UNIT;
+}
+PRIM value caml_gc_compaction(value unit) {
+  collect_and_finalise(1);
+  uc_gc_count_compaction();
+  return VAL_UNIT;
+}
+PRIM value caml_gc_major_slice(value work) {
+  collect_and_finalise(1);
+  return val_long(0);
+}
+PRIM value caml_get_minor_free(value unit) {
+  return val_long(uc_young_end - uc_young_ptr);
+}
+PRIM value caml_get_major_bucket(value n) { return val_long(0); }
+PRIM value caml_get_major_credit(value unit) { return val_long(0); }
+PRIM value caml_gc_huge_fallback_count(value unit) { return val_long(0); }
+PRIM value caml_runtime_variant(value unit) { return uc_copy_string(""); }
+PRIM value caml_runtime_parameters(value unit) {
+  struct uc_gc_stats s;
+  uc_gc_stats(&s, 0);
+  char buf[160];
+  snprintf(buf, sizeof buf, "b=%d,h=%lu,l=%lu,s=%lu", uc_backtrace_active,
+           (unsigned long)(s.heap_limit_bytes / WORD_BYTES), (unsigned long)uc_stack_size_words(),
+           (unsigned long)s.nursery_words);
+  return uc_copy_string(buf);
+}
+
+/* Finalisers */
+static void check_finalisable(value v) {
+  if (!is_block(v) || !uc_in_heap(v) || tag_val(v) == LAZY_TAG || tag_val(v) == DOUBLE_TAG ||
+      tag_val(v) == FORWARD_TAG)
+    uc_invalid_argument("Gc.finalise");
+}
+PRIM value caml_final_register(value f, value v) {
+  check_finalisable(v);
+  uc_final_register(f, v, 0);
+  return VAL_UNIT;
+}
+PRIM value caml_final_register_called_without_value(value f, value v) {
+  check_finalisable(v);
+  uc_final_register(f, v, 1);
+  return VAL_UNIT;
+}
+PRIM value caml_final_release(value unit) { return VAL_UNIT; }
