@@ -38,6 +38,26 @@ $(BUILD)/primtable.h: $(PRIM_SRC) tools/gen_prims.sh
 	@mkdir -p $(BUILD)
 	sh tools/gen_prims.sh $(PRIM_SRC) > $@
 
+# The xtensa-qemu board (cross-compiled VM, firmware images).
+include ports/xtensa-qemu/port.mk
+
+# The first thing to try: a program on the emulated ESP-class board.
+demo:
+	sh tools/install-deps.sh
+	$(MAKE) ucaml
+	./ucaml run --target xtensa-qemu examples/hello.ml
+
+# Every test of every port; installs what it needs when run as root.
+test:
+	sh tests/run-all.sh
+
+# The benchmark table (minutes; not part of `make test`).
+bench: ucaml
+	sh bench/run.sh
+
+deps:
+	sh tools/install-deps.sh
+
 clean:
 	rm -rf build ucaml
-.PHONY: all ucaml clean
+.PHONY: all ucaml clean test bench deps demo

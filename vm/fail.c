@@ -16,8 +16,19 @@ noreturn void uc_raise(value exn) {
   longjmp(c->buf, 1);
 }
 
+char uc_early_failure[200];
+
+/* Before the global data is loaded (while reading it) there are no
+ * exception values: the message is kept for the loader instead. */
+static int globals_loaded(void) { return uc_global_data != 0 && is_block(uc_global_data); }
+
+static noreturn void early_failure(const char *msg) {
+  snprintf(uc_early_failure, sizeof uc_early_failure, "%s", msg);
+  uc_raise(VAL_UNIT);
+}
+
 static value builtin_exn(int index) {
-  if (!is_block(uc_global_data)) uc_fatal("exception raised before the program was loaded");
+  if (!globals_loaded()) early_failure("runtime error");
   return field(uc_global_data, index);
 }
 
@@ -44,7 +55,10 @@ noreturn void uc_raise_with_string(value tag, const char *msg) {
 }
 
 noreturn void uc_raise_builtin(int index) { uc_raise_constant(builtin_exn(index)); }
-noreturn void uc_failwith(const char *msg) { uc_raise_with_string(builtin_exn(EXN_FAILURE), msg); }
+noreturn void uc_failwith(const char *msg) {
+  if (!globals_loaded()) early_failure(msg);
+  uc_raise_with_string(builtin_exn(EXN_FAILURE), msg);
+}
 noreturn void uc_failwith_value(value msg) { uc_raise_with_arg(builtin_exn(EXN_FAILURE), msg); }
 noreturn void uc_invalid_argument(const char *msg) {
   uc_raise_with_string(builtin_exn(EXN_INVALID_ARGUMENT), msg);
@@ -52,7 +66,10 @@ noreturn void uc_invalid_argument(const char *msg) {
 noreturn void uc_invalid_argument_value(value msg) {
   uc_raise_with_arg(builtin_exn(EXN_INVALID_ARGUMENT), msg);
 }
-noreturn void uc_raise_out_of_memory(void) { uc_raise_builtin(EXN_OUT_OF_MEMORY); }
+noreturn void uc_raise_out_of_memory(void) {
+  if (!globals_loaded()) early_failure("out of memory (the heap is too small for the program's data)");
+  uc_raise_builtin(EXN_OUT_OF_MEMORY);
+}
 noreturn void uc_raise_stack_overflow(void) { uc_raise_builtin(EXN_STACK_OVERFLOW); }
 noreturn void uc_raise_not_found(void) { uc_raise_builtin(EXN_NOT_FOUND); }
 noreturn void uc_raise_end_of_file(void) { uc_raise_builtin(EXN_END_OF_FILE); }

@@ -667,7 +667,7 @@ static value run(code_t pc, value *boundary, int raised) {
     CASE(GETDYNMET) :
     lookup_method : {
       value meths = field(sp[0], 0);
-      intnat lo = 3, hi = long_val(field(meths, 0));
+      intnat lo = 3, hi = field(meths, 0);   /* tagged 2n+1: the last label's index */
       while (lo < hi) {
         intnat mid = ((lo + hi) >> 1) | 1;
         if (accu < field(meths, mid)) hi = mid - 2;

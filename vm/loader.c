@@ -145,8 +145,11 @@ static int load_globals(const struct uc_section *data, const char *name) {
   c.local_roots = uc_local_roots;
   uc_catch_top = &c;
   if (setjmp(c.buf)) {
+    extern char uc_early_failure[];
+    char msg[300];
     uc_catch_top = c.prev;
-    load_error(name, "malformed DATA section (global data cannot be read)");
+    snprintf(msg, sizeof msg, "cannot load the global data: %s", uc_early_failure);
+    load_error(name, msg);
     return 0;
   }
   value g = uc_intern_block(data->data, data->len);

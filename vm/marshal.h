@@ -52,6 +52,10 @@ value uc_intern_block(const unsigned char *data, uintnat len);
 int uc_custom_fixed_sizes(const char *identifier, uintnat *bsize_32,
                           uintnat *bsize_64);
 
+/* MD5 digest of the running program's code, which identifies it in
+ * marshalled code pointers (as ocamlrun's digest of its code fragment). */
+const unsigned char *uc_code_digest(void);
+
 /* MD5 digest of data[0..len) (prim_md5.c), as Digest.string computes it;
  * also identifies code in marshalled closures. */
 void uc_md5_block(const void *data, uintnat len, unsigned char digest[16]);

@@ -35,8 +35,19 @@ static inline intnat uc_double_to_intnat(double d) {
  * insert, used only to reproduce its "format too long" limit. */
 value uc_format_integer(value fmt, int size_suffix_len, int64_t sval, uint64_t uval);
 
+/* The exact decimal expansion of a finite double's magnitude:
+ * 0.D1D2...Dn * 10^point with no trailing zero digit; zero is "0", point 1. */
+#define UC_DECIMAL_MAX_DIGITS 800
+struct uc_decimal {
+  int ndigits, point;
+  char digits[UC_DECIMAL_MAX_DIGITS];
+};
+void uc_decimal_of_double(double d, struct uc_decimal *x);
+/* Keep the first `keep` digits (may be <= 0), rounding to nearest even. */
+void uc_decimal_round(struct uc_decimal *x, int keep);
+
 /* Format a double with a printf-style format holding one conversion among
- * e E f F g G a A; nan and infinities are spelt as glibc does. */
+ * e E f F g G a A, and possibly literal text; the output is glibc's. */
 value uc_format_double(value fmt, double d);
 
 /* Float.to_string's %h: hexadecimal notation, `prec` fraction digits (< 0:

@@ -1,6 +1,7 @@
 /* numfmt_float.c: printf-style formatting of doubles, the %h notation and
- * float_of_string.  Decimal conversions of finite numbers use the C library
- * (snprintf, strtod); the VM never changes the locale, so they use "C". */
+ * float_of_string.  Decimal output is computed exactly (numfmt_decimal.c);
+ * decimal input uses the C library's strtod (the VM never changes the
+ * locale, so it reads the "C" format). */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,17 +14,40 @@
 /* ---- printf-style formatting ---- */
 
 #define MAX_FLOAT_FORMAT 128
+/* Widths and precisions beyond this are clamped; the allocation fails. */
+#define MAX_FIELD (1L << 28)
 
-/* Where the single conversion of a float format lies, and its flags. */
+/* The single conversion of a float format. */
 struct float_spec {
   size_t start, end;          /* [start, end) covers "%...c" */
-  size_t width_at, width_len; /* the width digits */
-  int left, plus, space;
+  int left, plus, space, alt, zero;
+  long width, precision;      /* precision -1: not given */
   char conv;
 };
 
 static int is_flag(char c) { return c == '-' || c == '+' || c == ' ' || c == '#' || c == '0'; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static long read_count(const char *f, size_t len, size_t *i) {
+  long n = 0;
+  for (; *i < len && is_digit(f[*i]); (*i)++) {
+    n = n * 10 + (f[*i] - '0');
+    if (n > MAX_FIELD) n = MAX_FIELD;
+  }
+  return n;
+}
+
+static void read_flags(const char *f, size_t len, size_t *i, struct float_spec *s) {
+  for (; *i < len && is_flag(f[*i]); (*i)++) {
+    switch (f[*i]) {
+    case '-': s->left = 1; break;
+    case '+': s->plus = 1; break;
+    case ' ': s->space = 1; break;
+    case '#': s->alt = 1; break;
+    default: s->zero = 1; break;
+    }
+  }
+}
 
 /* Accepts literal text, "%%" and exactly one double conversion. */
 static int find_float_spec(const char *f, size_t len, struct float_spec *s) {
@@ -35,68 +59,165 @@ static int find_float_spec(const char *f, size_t len, struct float_spec *s) {
     found = 1;
     memset(s, 0, sizeof *s);
     s->start = i++;
-    for (; i < len && is_flag(f[i]); i++) {
-      if (f[i] == '-') s->left = 1;
-      if (f[i] == '+') s->plus = 1;
-      if (f[i] == ' ') s->space = 1;
-    }
-    s->width_at = i;
-    while (i < len && is_digit(f[i])) i++;
-    s->width_len = i - s->width_at;
+    read_flags(f, len, &i, s);
+    s->width = read_count(f, len, &i);
+    s->precision = -1;
     if (i < len && f[i] == '.') {
       i++;
-      while (i < len && is_digit(f[i])) i++;
+      s->precision = read_count(f, len, &i);
     }
     while (i < len && f[i] == 'l') i++;  /* "%lf" is "%f" */
-    if (i >= len || !strchr("eEfFgGaA", f[i]) || f[i] == 0) return 0;
+    if (i >= len || f[i] == 0 || !strchr("eEfFgGaA", f[i])) return 0;
     s->conv = f[i];
     s->end = i + 1;
   }
   return found;
 }
 
-static value snprintf_to_string(const char *cfmt, double d, const char *word) {
-  int n = word ? snprintf(NULL, 0, cfmt, word) : snprintf(NULL, 0, cfmt, d);
+/* Output goes through this twice: counting (p == NULL), then writing. */
+struct out {
+  char *p;
+  size_t n;
+};
+
+static void put(struct out *o, char c) {
+  if (o->p) o->p[o->n] = c;
+  o->n++;
+}
+static void put_many(struct out *o, char c, long k) {
+  for (; k > 0; k--) put(o, c);
+}
+/* Literal text of the format, "%%" standing for '%'. */
+static void put_literal(struct out *o, const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '%' && i + 1 < len && s[i + 1] == '%') i++;
+    put(o, s[i]);
+  }
+}
+
+/* The i-th digit of the expansion; zeros on both sides. */
+static char digit_at(const struct uc_decimal *x, long i) {
+  return i >= 0 && i < x->ndigits ? x->digits[i] : '0';
+}
+
+/* ddd.fff with `frac` fraction digits. */
+static void put_fixed(struct out *o, const struct uc_decimal *x, long frac, int dot) {
+  if (x->point <= 0) put(o, '0');
+  for (long i = 0; i < x->point; i++) put(o, digit_at(x, i));
+  if (dot) put(o, '.');
+  for (long i = 0; i < frac; i++) put(o, digit_at(x, x->point + i));
+}
+
+/* d.fffe+XX with `frac` fraction digits and at least two exponent digits. */
+static void put_exponent(struct out *o, const struct uc_decimal *x, long frac, int dot,
+                         int upper) {
+  put(o, x->digits[0]);
+  if (dot) put(o, '.');
+  for (long i = 1; i <= frac; i++) put(o, digit_at(x, i));
+  put(o, upper ? 'E' : 'e');
+  int e = x->digits[0] == '0' ? 0 : x->point - 1;
+  put(o, e < 0 ? '-' : '+');
+  char buf[8];
+  int n = 0;
+  for (unsigned u = (unsigned)(e < 0 ? -e : e); u != 0 || n < 2; u /= 10) buf[n++] = (char)('0' + u % 10);
+  while (n > 0) put(o, buf[--n]);
+}
+
+static long min_long(long a, long b) { return a < b ? a : b; }
+
+/* %g: %e if the exponent is below -4 or not below the precision, else %f;
+ * without '#', trailing zeros of the fraction (and a bare point) go. */
+static void put_general(struct out *o, const struct uc_decimal *x, long prec, int alt, int upper) {
+  long e = x->digits[0] == '0' ? 0 : x->point - 1;
+  if (e >= -4 && e < prec) {
+    long frac = prec - 1 - e;
+    if (!alt) frac = min_long(frac, x->ndigits - x->point > 0 ? x->ndigits - x->point : 0);
+    put_fixed(o, x, frac, frac > 0 || alt);
+  } else {
+    long frac = prec - 1;
+    if (!alt) frac = min_long(frac, x->ndigits - 1);
+    put_exponent(o, x, frac, frac > 0 || alt, upper);
+  }
+}
+
+/* The number without sign, rounded as the conversion asks. */
+static void put_body(struct out *o, const struct float_spec *s, const struct uc_decimal *x,
+                     double d) {
+  int upper = s->conv >= 'A' && s->conv <= 'Z';
+  long prec = s->precision < 0 ? 6 : s->precision;
+  if (!isfinite(d)) {
+    const char *w = isnan(d) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
+    while (*w) put(o, *w++);
+  } else if (s->conv == 'f' || s->conv == 'F') {
+    put_fixed(o, x, prec, prec > 0 || s->alt);
+  } else if (s->conv == 'e' || s->conv == 'E') {
+    put_exponent(o, x, prec, prec > 0 || s->alt, upper);
+  } else {
+    put_general(o, x, prec == 0 ? 1 : prec, s->alt, upper);
+  }
+}
+
+static void put_conversion(struct out *o, const struct float_spec *s, const struct uc_decimal *x,
+                           double d) {
+  char sign = signbit(d) ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
+  struct out count = {NULL, 0};
+  put_body(&count, s, x, d);
+  long pad = s->width - (long)count.n - (sign != 0);
+  int zeros = s->zero && !s->left && isfinite(d);
+  if (!s->left && !zeros) put_many(o, ' ', pad);
+  if (sign) put(o, sign);
+  if (zeros) put_many(o, '0', pad);
+  put_body(o, s, x, d);
+  if (s->left) put_many(o, ' ', pad);
+}
+
+/* Rounds the expansion where the conversion will cut it. */
+static void round_for(const struct float_spec *s, struct uc_decimal *x) {
+  long prec = s->precision < 0 ? 6 : s->precision;
+  if (s->conv == 'f' || s->conv == 'F') uc_decimal_round(x, (int)min_long(x->point + prec, MAX_FIELD));
+  else if (s->conv == 'e' || s->conv == 'E') uc_decimal_round(x, (int)(prec + 1));
+  else uc_decimal_round(x, (int)(prec == 0 ? 1 : prec));
+}
+
+static void put_all(struct out *o, const char *f, size_t len, const struct float_spec *s,
+                    const struct uc_decimal *x, double d) {
+  put_literal(o, f, s->start);
+  put_conversion(o, s, x, d);
+  put_literal(o, f + s->end, len - s->end);
+}
+
+/* %a is left to the C library (OCaml's Printf never produces it). */
+static value format_hex_with_libc(const char *cfmt, double d) {
+  int n = snprintf(NULL, 0, cfmt, d);
   if (n < 0) uc_invalid_argument("format_float");
   value res = uc_alloc_string((mlsize_t)n);
   /* The byte after the contents is padding, so the NUL fits. */
-  if (word) snprintf(string_ptr(res), (size_t)n + 1, cfmt, word);
-  else snprintf(string_ptr(res), (size_t)n + 1, cfmt, d);
+  snprintf(string_ptr(res), (size_t)n + 1, cfmt, d);
   return res;
-}
-
-/* C libraries disagree on nan and infinities; print them as glibc does
- * ("-nan", "+inf", "INF", padded with spaces only) via a %s conversion. */
-static value format_non_finite(const char *f, const struct float_spec *s, double d) {
-  char cfmt[MAX_FLOAT_FORMAT + 8], word[8];
-  size_t k = 0, w = 0;
-  int upper = s->conv >= 'A' && s->conv <= 'Z';
-  if (signbit(d)) word[w++] = '-';
-  else if (s->plus) word[w++] = '+';
-  else if (s->space) word[w++] = ' ';
-  memcpy(word + w, isnan(d) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"), 4);
-  memcpy(cfmt, f, s->start);
-  k = s->start;
-  cfmt[k++] = '%';
-  if (s->left) cfmt[k++] = '-';
-  memcpy(cfmt + k, f + s->width_at, s->width_len);
-  k += s->width_len;
-  cfmt[k++] = 's';
-  strcpy(cfmt + k, f + s->end);
-  return snprintf_to_string(cfmt, 0.0, word);
 }
 
 value uc_format_double(value fmt, double d) {
   char cfmt[MAX_FLOAT_FORMAT];
   struct float_spec spec;
+  struct uc_decimal x;
   mlsize_t len = string_length(fmt);
   if (len >= sizeof cfmt) uc_invalid_argument("format_float");
   memcpy(cfmt, string_ptr(fmt), len);
   cfmt[len] = 0;
   if (strlen(cfmt) != len || !find_float_spec(cfmt, len, &spec))
     uc_invalid_argument("format_float");
-  if (!isfinite(d)) return format_non_finite(cfmt, &spec, d);
-  return snprintf_to_string(cfmt, d, NULL);
+  if (isfinite(d) && (spec.conv == 'a' || spec.conv == 'A')) return format_hex_with_libc(cfmt, d);
+  if (isfinite(d)) {
+    uc_decimal_of_double(d, &x);
+    round_for(&spec, &x);
+  }
+  struct out o = {NULL, 0};
+  put_all(&o, cfmt, len, &spec, &x, d);
+  value res = uc_alloc_string(o.n);
+  o.p = string_ptr(res);
+  o.n = 0;
+  put_all(&o, cfmt, len, &spec, &x, d);
+  return res;
 }
 
 /* ---- %h: hexadecimal notation ---- */

@@ -31,6 +31,6 @@ PRIM value caml_raw_backtrace_next_slot(value slot) { return VAL_NONE; }
 PRIM value caml_get_current_callstack(value max) { return atom(0); }
 PRIM value caml_get_exception_backtrace(value unit) { return VAL_NONE; }
 PRIM value caml_convert_raw_backtrace_slot(value slot) { uc_failwith("No debug information available"); }
-PRIM value caml_convert_raw_backtrace(value bt) { return VAL_NONE; }
+PRIM value caml_convert_raw_backtrace(value bt) { uc_failwith("No debug information available"); }
 
 void uc_print_exception_backtrace(void) {}

@@ -593,6 +593,15 @@ static void serialize_longs(const void *p, uintnat n, intnat min, intnat max) {
   }
 }
 
+/* The lower bound ocamlrun applies to nativeints: on 64-bit hosts it is
+ * +2^31 there (an unsigned constant negated), so no nativeint passes and
+ * they are always written as 64-bit.  Kept for byte-identical output. */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define NATIVEINT_MIN_32 ((intnat)0x80000000)
+#else
+#define NATIVEINT_MIN_32 (-0x7FFFFFFF - 1)
+#endif
+
 static void serialize_bigarray(value v, uintnat *bsize_32, uintnat *bsize_64) {
   const struct ba_array *b = ba_val(v);
   uc_serialize_int_4((int32_t)b->num_dims);
@@ -619,7 +628,7 @@ static void serialize_bigarray(value v, uintnat *bsize_32, uintnat *bsize_64) {
   case BA_INT64: serialize_words(b->data, n, 8); break;
   case BA_COMPLEX64: serialize_words(b->data, 2 * n, 8); break;
   case BA_CAML_INT: serialize_longs(b->data, n, -0x40000000, 0x3FFFFFFF); break;
-  case BA_NATIVE_INT: serialize_longs(b->data, n, -0x7FFFFFFF - 1, 0x7FFFFFFF); break;
+  case BA_NATIVE_INT: serialize_longs(b->data, n, NATIVEINT_MIN_32, 0x7FFFFFFF); break;
   }
   *bsize_32 = (4 + (uintnat)b->num_dims) * 4;
   *bsize_64 = (4 + (uintnat)b->num_dims) * 8;

@@ -4,9 +4,12 @@
  * stack; the bytes written are exactly ocamlrun's for the same value and
  * flags.  Blocks already written are remembered in a hash table keyed by
  * address (nothing allocates during the walk, so addresses are stable) and
- * written again as back-references counted in objects.  All temporary
- * memory is port_alloc'd and released before any exception is raised. */
+ * written again as back-references counted in objects.  Temporary memory
+ * is port_alloc'd and released before this file raises; if a channel write
+ * raises instead, the next run reclaims it.  Closures (with the Closures
+ * flag) are written as offsets into the program's code plus its digest. */
 #include "prim.h"
+#include "interp.h"
 #include "io.h"
 #include "marshal.h"
 
@@ -297,6 +300,7 @@ static void push_fields(value *fields, uintnat count) {
  * be mistaken for something else once the indirection is gone. */
 static int forward_kept(value f) {
   if (!is_block(f)) return 0;
+  if (uc_is_code_pointer(f)) return 1;
   tag_t t = tag_val(f);
   return t == FORWARD_TAG || t == LAZY_TAG || t == DOUBLE_TAG;
 }
@@ -313,9 +317,6 @@ static void write_block(value v, header_t hd) {
   case CUSTOM_TAG: write_custom(v); break;
   case ABSTRACT_TAG:
     extern_invalid_argument("output_value: abstract value (Abstract)");
-  case CLOSURE_TAG:
-  case INFIX_TAG:
-    extern_invalid_argument("output_value: functional value");
   default:
     write_header(size, tag);
     ext.size_32 += 1 + size;
@@ -327,11 +328,32 @@ static void write_block(value v, header_t hd) {
   remember(v);
 }
 
+static void require_closures_flag(void) {
+  if (!(ext.flags & MARSHAL_CLOSURES))
+    extern_invalid_argument("output_value: functional value");
+}
+
+/* A code pointer: offset into the program's code, and the code's digest. */
+static void write_code_pointer(value v) {
+  require_closures_flag();
+  put_code(CODE_CODEPOINTER, (uintnat)((const char *)v - (const char *)uc_prog.code), 4);
+  put_bytes(uc_code_digest(), 16);
+}
+
 static void extern_walk(value root) {
   value v = root;
   for (;;) {
     if (is_long(v)) {
       write_int(long_val(v));
+    } else if (uc_is_code_pointer(v)) {
+      write_code_pointer(v);
+    } else if (tag_val(v) == INFIX_TAG) {
+      /* An inner entry of mutually recursive closures: the offset, then
+       * the whole closure block. */
+      require_closures_flag();
+      put_code(CODE_INFIXPOINTER, infix_offset_val(v), 4);
+      v -= (value)infix_offset_val(v);
+      continue;
     } else {
       header_t hd = hd_val(v);
       if (hd_tag(hd) == FORWARD_TAG && hd_wosize(hd) > 0 && !forward_kept(field(v, 0))) {
@@ -339,7 +361,10 @@ static void extern_walk(value root) {
         continue;
       }
       if (hd_wosize(hd) == 0) write_header(0, hd_tag(hd));
-      else if (!write_if_seen(v)) write_block(v, hd);
+      else if (!write_if_seen(v)) {
+        if (hd_tag(hd) == CLOSURE_TAG) require_closures_flag();
+        write_block(v, hd);
+      }
     }
     /* Next pending field, if any. */
     while (ext.sp > 0 && ext.stack[ext.sp - 1].count == 0) ext.sp--;

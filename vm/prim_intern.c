@@ -5,10 +5,12 @@
  * is carved out of one uc_alloc_major_raw block: no collection can run while
  * the parser holds raw pointers.  Input is untrusted: every read is checked
  * against the end of the data, every block against the words left, every
- * back-reference against the objects seen.  On failure the raw memory is
- * turned into inert blocks so the heap stays walkable, then Failure is
- * raised.  Nesting is handled with an explicit stack, not C recursion. */
+ * back-reference against the objects seen.  The raw memory is kept walkable
+ * at every step (blocks built so far, then one inert block), so a failure
+ * only has to raise: what was built is unreachable and gets swept.  Nesting
+ * is handled with an explicit stack, not C recursion. */
 #include "prim.h"
+#include "interp.h"
 #include "io.h"
 #include "marshal.h"
 
@@ -26,9 +28,10 @@ struct marshal_header {
   uintnat whsize;        /* heap words needed on this host */
 };
 
-/* Pending work: store `count` values at dest[0..], or give the object at
- * `dest` a fresh id once its first two fields are known. */
-enum { OP_READ, OP_FRESH_OID };
+/* Pending work: store `count` values at dest[0..]; give the object at
+ * `dest` a fresh id once its first two fields are known; or turn the closure
+ * at *dest into a pointer `count` bytes inside it, once it is read. */
+enum { OP_READ, OP_FRESH_OID, OP_SHIFT };
 struct intern_item {
   value *dest;
   uintnat count;
@@ -88,17 +91,13 @@ static void release_resources(void) {
   ist.src = ist.end = NULL;
 }
 
-/* Abandons the run.  The raw memory is already well formed (see carve):
- * the blocks built so far are unreachable and will be swept. */
-static void abort_intern(void) { release_resources(); }
-
 static noreturn void intern_fail(const char *msg) {
-  abort_intern();
+  release_resources();
   uc_failwith(msg);
 }
 
 static noreturn void intern_out_of_memory(void) {
-  abort_intern();
+  release_resources();
   uc_raise_out_of_memory();
 }
 
@@ -133,18 +132,15 @@ static uint64_t get64(const unsigned char *p) {
   return ((uint64_t)get32(p) << 32) | get32(p + 4);
 }
 
-/* 8 bytes in the given byte order, as the bit pattern of a double. */
-static double read_double(int little_endian) {
-  uint64_t bits = 0;
+/* Copies a double given in the stream's byte order to dst in the host's.
+ * Bytes, not a double, so that no signalling NaN passes an FPU register. */
+static void read_double(void *dst, int little_endian) {
+  const uint16_t one = 1;
+  int host_little = *(const unsigned char *)&one == 1;
+  unsigned char *out = dst;
   need(8);
-  for (int i = 0; i < 8; i++) {
-    unsigned b = ist.src[little_endian ? 7 - i : i];
-    bits = (bits << 8) | b;
-  }
+  for (int i = 0; i < 8; i++) out[i] = ist.src[little_endian == host_little ? i : 7 - i];
   ist.src += 8;
-  double d;
-  memcpy(&d, &bits, sizeof d);
-  return d;
 }
 
 /* ---- Header ----------------------------------------------------------- */
@@ -253,31 +249,52 @@ static void refresh_oid(value obj) {
 
 /* ---- Decoding --------------------------------------------------------- */
 
-static noreturn void refuse_code_pointer(void) {
+static noreturn void unknown_code(const unsigned char digest[16]) {
   static const char hex[] = "0123456789ABCDEF";
   char msg[80] = "input_value: unknown code module ";
   size_t n = strlen(msg);
-  (void)read_be(4);
-  need(16);
   for (int i = 0; i < 16; i++) {
-    msg[n++] = hex[ist.src[i] >> 4];
-    msg[n++] = hex[ist.src[i] & 15];
+    msg[n++] = hex[digest[i] >> 4];
+    msg[n++] = hex[digest[i] & 15];
   }
   msg[n] = 0;
   intern_fail(msg);
+}
+
+/* A code pointer is an offset into the code identified by its digest: only
+ * the running program's code can be resolved. */
+static value read_code_pointer(void) {
+  uint32_t ofs = read_be(4);
+  unsigned char digest[16];
+  need(16);
+  memcpy(digest, ist.src, 16);
+  ist.src += 16;
+  const unsigned char *code = (const unsigned char *)uc_prog.code;
+  if (code != NULL && ofs % 4 == 0 && ofs / 4 < uc_prog.code_words &&
+      memcmp(digest, uc_code_digest(), 16) == 0)
+    return (value)(code + ofs);
+  value *placeholder = uc_named_value("Debugger.function_placeholder");
+  if (placeholder != NULL) return *placeholder;
+  unknown_code(digest);
+}
+
+/* Applies an infix offset, checking it names an entry of the closure. */
+static void shift_to_infix(value *dest, uintnat ofs) {
+  value base = *dest;
+  uintnat k = ofs / WORD_BYTES;
+  int ours = is_block(base) && (header_t *)base > ist.heap && (header_t *)base < ist.dest;
+  if (!ours || tag_val(base) != CLOSURE_TAG || ofs % WORD_BYTES != 0 ||
+      k == 0 || k >= wosize_val(base))
+    intern_fail(MSG_ILL_FORMED);
+  header_t hd = (header_t)field(base, k - 1);
+  if (hd_tag(hd) != INFIX_TAG || hd_wosize(hd) != k) intern_fail(MSG_ILL_FORMED);
+  *dest = base + (value)ofs;
 }
 
 static value read_block(tag_t tag, mlsize_t size) {
   if (size == 0) return atom(tag);
   /* Tags with a special representation never come with a plain header;
    * accepting them would hand the collector ill-formed blocks. */
-  if (tag == CLOSURE_TAG) {
-    if (ist.src < ist.end && *ist.src == CODE_CODEPOINTER) {
-      ist.src++;
-      refuse_code_pointer();
-    }
-    intern_fail(MSG_ILL_FORMED);
-  }
   if ((tag >= INFIX_TAG && tag != FORWARD_TAG) || (tag == OBJECT_TAG && size < 2))
     intern_fail(MSG_ILL_FORMED);
   value v = carve(size, tag);
@@ -307,9 +324,9 @@ static value read_string(uintnat len) {
 }
 
 static value read_float(unsigned code) {
-  double d = read_double(code == CODE_DOUBLE_LITTLE);
+  need(8);
   value v = carve(DOUBLE_WOSIZE, DOUBLE_TAG);
-  store_double_val(v, d);
+  read_double((void *)v, code == CODE_DOUBLE_LITTLE);
   record(v);
   return v;
 }
@@ -321,7 +338,7 @@ static value read_float_array(uintnat len, int little_endian) {
     v = atom(0);
   } else {
     v = carve(len * DOUBLE_WOSIZE, DOUBLE_ARRAY_TAG);
-    for (uintnat i = 0; i < len; i++) store_double_field(v, i, read_double(little_endian));
+    for (uintnat i = 0; i < len; i++) read_double((char *)v + 8 * i, little_endian);
   }
   record(v);
   return v;
@@ -364,7 +381,9 @@ static value read_custom(unsigned code) {
   ist.src = nul + 1;
   uintnat expected = code == CODE_CUSTOM ? 0 : custom_expected_size(code, ident);
   if (ops->deserialize == NULL) intern_fail(MSG_ILL_FORMED);
-  if (expected > (uintnat)(ist.end - ist.src)) intern_fail(MSG_ILL_FORMED);
+  /* The block must fit in what is left of the raw memory. */
+  if (ist.heap == NULL || expected / WORD_BYTES + 2 > (uintnat)(ist.heap_end - ist.dest))
+    intern_fail(MSG_ILL_FORMED);
   unsigned char *buf = custom_scratch(expected);
   uintnat size = ops->deserialize(buf);
   if (code != CODE_CUSTOM && size != expected)
@@ -421,7 +440,7 @@ static value read_coded(unsigned code) {
   case CODE_DOUBLE_ARRAY32_LITTLE: return read_float_array(read_be(4), 1);
   case CODE_DOUBLE_ARRAY64_BIG: return read_float_array(read_wide(), 0);
   case CODE_DOUBLE_ARRAY64_LITTLE: return read_float_array(read_wide(), 1);
-  case CODE_CODEPOINTER: refuse_code_pointer();
+  case CODE_CODEPOINTER: return read_code_pointer();
   case CODE_CUSTOM:
   case CODE_CUSTOM_LEN:
   case CODE_CUSTOM_FIXED: return read_custom(code);
@@ -447,12 +466,16 @@ static value intern_parse(void) {
       refresh_oid((value)top->dest);
       continue;
     }
+    if (top->op == OP_SHIFT) {
+      ist.sp--;
+      shift_to_infix(top->dest, top->count);
+      continue;
+    }
     value *dest = top->dest++;
     if (--top->count == 0) ist.sp--;
     unsigned code = read8u();
     if (code == CODE_INFIXPOINTER) {
-      /* Always followed by a closure, refused at its code pointer. */
-      (void)read_be(4);
+      push(OP_SHIFT, dest, read_be(4));
       push(OP_READ, dest, 1);
       continue;
     }

@@ -1,6 +1,7 @@
 /* prim_md5.c: the MD5 message digest (RFC 1321) behind Digest.string,
  * Digest.substring and Digest.channel. */
 #include "prim.h"
+#include "interp.h"
 #include "io.h"
 #include "marshal.h"
 
@@ -105,6 +106,18 @@ void uc_md5_block(const void *data, uintnat len, unsigned char digest[16]) {
   md5_init(&m);
   md5_update(&m, data, len);
   md5_final(&m, digest);
+}
+
+const unsigned char *uc_code_digest(void) {
+  static unsigned char digest[16];
+  static code_t digested;
+  static size_t digested_words;
+  if (digested != uc_prog.code || digested_words != uc_prog.code_words) {
+    uc_md5_block(uc_prog.code, (uintnat)uc_prog.code_words * 4, digest);
+    digested = uc_prog.code;
+    digested_words = uc_prog.code_words;
+  }
+  return digest;
 }
 
 static value digest_string(struct md5 *m) {

@@ -22,3 +22,13 @@ PRIM value caml_reify_bytecode(value code, value debuginfo, value digest) {
 PRIM value caml_static_release_bytecode(value code) {
   uc_failwith("ucaml does not load bytecode at run time");
 }
+
+uintnat uc_stack_used_words(void);
+uintnat uc_stack_size_words(void);
+
+/* Stacks are fixed-size here: the check is whether the room is there. */
+PRIM value caml_ensure_stack_capacity(value required) {
+  if ((uintnat)long_val(required) + uc_stack_used_words() + 256 > uc_stack_size_words())
+    uc_raise_stack_overflow();
+  return VAL_UNIT;
+}

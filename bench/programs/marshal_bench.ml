@@ -28,7 +28,8 @@ let () =
   let total = ref 0 and fsum = ref 0.0 and ok = ref 0 in
   for i = 1 to n do
     let s = Marshal.to_string (i, data, shared) [] in
-    total := !total + String.length s;
+    (* the length of [s] is not counted: ocamlopt may share constants
+       that ocamlc does not, so it differs between bytecode and native *)
     let (j, d, sh) : int * rec_t list * string list = Marshal.from_string s 0 in
     if j = i && d = data && sh = shared then incr ok;
     (match sh with a :: b :: _ when a == b -> () | _ -> failwith "sharing lost");

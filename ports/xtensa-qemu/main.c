@@ -7,8 +7,6 @@
  * `-semihosting-config arg=...` (after the first) are appended.
  * ESP-IDF: the same code in app_main(), with the image in a flash partition
  * (esp_partition_mmap) or linked in as here. */
-#include <stdio.h>
-
 #include "port.h"
 #include "vm.h"
 #include "xq.h"
@@ -18,11 +16,8 @@ extern const char ucaml_program_name[];
 extern const char *const ucaml_argv[];       /* fixed arguments, NULL-terminated */
 extern const char ucaml_heap_size[];   /* bytes ("64k"); "": the whole heap region */
 extern const char ucaml_stack_size[];  /* words; "": UC_DEFAULT_STACK_WORDS */
-extern const int ucaml_report;                /* print memory use at exit */
 
 extern char __uc_heap_start[], __uc_heap_end[];
-extern char __uc_pool_start[], __uc_pool_end[];
-extern char __stack_bottom[], __stack_top[];
 
 int main(void);
 
@@ -58,16 +53,5 @@ int main(void)
                             (size_t)(ucaml_bytecode_end - ucaml_bytecode_start),
                             ucaml_program_name, argc, argv, &s);
 
-  if (ucaml_report) {
-    char buf[200];
-    int n = snprintf(buf, sizeof buf,
-                     "ucaml-report: status %d, C stack peak %u/%u bytes, pool peak %u/%u bytes, "
-                     "heap %u bytes, cycles %llu\n",
-                     status, (unsigned)xq_stack_high_water(),
-                     (unsigned)(__stack_top - __stack_bottom), (unsigned)xq_pool_peak(),
-                     (unsigned)(__uc_pool_end - __uc_pool_start), (unsigned)s.heap_bytes,
-                     (unsigned long long)xq_cycles());
-    if (n > 0) port_write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-  }
   port_exit(status);
 }

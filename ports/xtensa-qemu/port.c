@@ -59,9 +59,19 @@ void port_init(void)
 
 /* ESP-IDF: exit status has no meaning there; log it, then esp_restart() or
  * park the task (vTaskDelete(NULL)). */
+extern const int ucaml_report __attribute__((weak));
+extern char __stack_bottom[], __stack_top[];
+static void report(int status);
+
 noreturn void port_exit(int status)
 {
   int32_t err;
+  if (&ucaml_report && ucaml_report) report(status);
+  if (xq_stack_high_water() >= (size_t)(__stack_top - __stack_bottom)) {
+    static const char msg[] = "ucaml: the C stack overflowed into the heap (link with a larger STACK_SIZE)\n";
+    port_write(2, msg, sizeof msg - 1);
+    if (status == 0) status = 134;
+  }
   fflush(stdout);
   fflush(stderr);
   simcall(SYS_EXIT, status & 0xff, 0, 0, &err);
@@ -71,10 +81,16 @@ noreturn void port_exit(int status)
 /* Called from start.S on any CPU exception.  ESP-IDF: its panic handler. */
 noreturn void xq_fatal_exception(uint32_t cause, uint32_t pc, uint32_t vaddr)
 {
-  char msg[96];
+  const char *what = cause == 0 ? "illegal instruction"
+                   : cause == 6 ? "integer division by zero"
+                   : cause == 9 ? "unaligned load or store"
+                   : cause == 2 || cause == 14 ? "bad instruction address"
+                   : cause == 3 || cause == 15 ? "bad data address"
+                   : "exception";
+  char msg[128];
   int n = snprintf(msg, sizeof msg,
-                   "ucaml: CPU exception %lu at pc 0x%08lx (address 0x%08lx)\n",
-                   (unsigned long)cause, (unsigned long)pc, (unsigned long)vaddr);
+                   "ucaml: CPU exception %lu (%s) at pc 0x%08lx, address 0x%08lx\n",
+                   (unsigned long)cause, what, (unsigned long)pc, (unsigned long)vaddr);
   int32_t err;
   if (n > 0) simcall(SYS_WRITE, 2, (int32_t)(uintptr_t)msg, n, &err);
   simcall(SYS_EXIT, 134, 0, 0, &err);
@@ -86,7 +102,6 @@ noreturn void xq_fatal_exception(uint32_t cause, uint32_t pc, uint32_t vaddr)
 
 extern char __uc_heap_start[], __uc_heap_end[];
 extern char __uc_pool_start[], __uc_pool_end[];
-extern char __stack_bottom[], __stack_top[];
 
 /* The heap: the region board.ld leaves in the RAM budget after data, bss,
  * pool and stack, capped to `want`, zero-filled.  One VM at a time: every
@@ -164,21 +179,46 @@ static uint32_t blk_need(size_t n)
   return (uint32_t)((n + sizeof(struct blk) + 7) & ~(size_t)7);
 }
 
+/* Small blocks are taken first-fit from the bottom of the pool, large ones
+ * (VM stack, marshalling tables, bigarrays) from the top of the highest free
+ * block that fits, so that short-lived small blocks do not split the space
+ * the large ones grow into. */
+#define BLK_LARGE 512u
+
+static void *blk_take_low(struct blk *b, uint32_t need)
+{
+  blk_split(b, need);
+  b->size |= BLK_USED;
+  pool_count((long)(b->size & ~BLK_USED));
+  return b + 1;
+}
+
+static void *blk_take_high(struct blk *b, uint32_t need)
+{
+  uint32_t size = b->size;
+  if (size - need < 16) return blk_take_low(b, need);
+  struct blk *r = (struct blk *)((char *)b + (size - need));
+  b->size = size - need;
+  r->size = need | BLK_USED;
+  r->prev = size - need;
+  struct blk *n = blk_next(r);
+  if (blk_in_pool(n)) n->prev = need;
+  pool_count((long)need);
+  return r + 1;
+}
+
 void *port_alloc(size_t n)
 {
   if (!pool_ready) pool_init();
   uint32_t need = blk_need(n);
   if (need == 0) return NULL;
+  struct blk *fit = NULL;
   for (struct blk *b = (struct blk *)__uc_pool_start; blk_in_pool(b); b = blk_next(b)) {
-    if (b->size & BLK_USED) continue;
-    if (b->size >= need) {
-      blk_split(b, need);
-      b->size |= BLK_USED;
-      pool_count((long)(b->size & ~BLK_USED));
-      return b + 1;
-    }
+    if ((b->size & BLK_USED) || b->size < need) continue;
+    if (need < BLK_LARGE) return blk_take_low(b, need);
+    fit = b;
   }
-  return NULL;
+  return fit ? blk_take_high(fit, need) : NULL;
 }
 
 void port_free(void *p)
@@ -227,6 +267,21 @@ void *port_realloc(void *p, size_t n)
 
 /* Most bytes of the pool ever in use (for reports). */
 size_t xq_pool_peak(void) { return pool_peak; }
+
+/* XTENSA_REPORT=1 images print their peak memory use at exit. */
+static void report(int status)
+{
+  char buf[200];
+  int n = snprintf(buf, sizeof buf,
+                   "ucaml-report: status %d, C stack peak %u/%u bytes, pool peak %u/%u bytes, "
+                   "heap region %u bytes, cycles %llu\n",
+                   status, (unsigned)xq_stack_high_water(),
+                   (unsigned)(__stack_top - __stack_bottom), (unsigned)pool_peak,
+                   (unsigned)(__uc_pool_end - __uc_pool_start),
+                   (unsigned)(__uc_heap_end - __uc_heap_start),
+                   (unsigned long long)xq_cycles());
+  if (n > 0) port_write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
 
 /* Deepest use of the C stack so far: start.S paints it with 0xa5. */
 size_t xq_stack_high_water(void)

@@ -4,7 +4,7 @@
  * (0x50000000), whatever the ELF entry says: board.ld puts .entry.text
  * there.  Start-up: mask interrupts, point VECBASE at our vectors, set the
  * stack pointer, copy .data from ROM, zero .bss, paint the C stack (for the
- * high-water measurement), call main, pass its result to semihosting exit.
+ * high-water measurement), call main, pass its result to port_exit.
  * Any CPU exception (e.g. an unaligned access, which lx106 does not allow)
  * prints its cause and address and exits with status 134.
  * call0 ABI (lx106); on an ESP32 (windowed ABI) this file is replaced by
@@ -29,6 +29,7 @@ _start:
 .Llit_bss_end:      .word __bss_end
 .Llit_paint:        .word STACK_PAINT
 .Llit_main:         .word main
+.Llit_exit:         .word port_exit
 .Llit_ps:           .word 0x2f          /* INTLEVEL 15, EXCM 0, UM 1 */
         .align  4
 .Lreset:
@@ -66,9 +67,8 @@ _start:
 6:      bltu    a2, a3, 5b
         l32r    a0, .Llit_main
         callx0  a0
-        mov     a3, a2
-        movi    a2, SYS_EXIT
-        simcall
+        l32r    a0, .Llit_exit      /* port_exit(main's result) */
+        callx0  a0
 7:      j       7b
         .size _start, . - _start
 

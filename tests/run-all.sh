@@ -1,0 +1,53 @@
+#!/bin/sh
+# `make test`: builds every configuration and runs every suite on every port.
+# Each suite prints 'N passed, N failed'; this script adds them up and ends
+# with the total.  Exit status 1 if anything failed.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 2
+total_pass=0; total_fail=0; summary=""
+log_dir=$(mktemp -d); trap 'rm -rf "$log_dir"' EXIT INT TERM
+
+suite() {   # name command...
+  name=$1; shift
+  echo "=== $name"
+  start=$(date +%s)
+  "$@" >"$log_dir/$name.log" 2>&1; rc=$?
+  grep -v '^PASS ' "$log_dir/$name.log" | tail -n 40
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log_dir/$name.log" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+  [ -n "$p" ] || p=0
+  [ -n "$f" ] || f=0
+  if [ $rc != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+  summary="$summary
+  $name: $p passed, $f failed ($(( $(date +%s) - start ))s)"
+}
+
+build() {   # every configuration must compile warning-free
+  ok=0; ko=0
+  for cfg in "" "M32=1" "SAN=1" "CC=clang BUILD=build/clang"; do
+    if make -j2 $cfg ucaml >"$log_dir/build.$ok$ko" 2>&1; then ok=$((ok+1)); echo "PASS build $cfg"
+    else ko=$((ko+1)); echo "FAIL build $cfg"; tail -20 "$log_dir/build.$ok$ko"; fi
+  done
+  if make -j2 xtensa >"$log_dir/build.x" 2>&1; then ok=$((ok+1)); echo "PASS build xtensa"
+  else ko=$((ko+1)); echo "FAIL build xtensa"; tail -20 "$log_dir/build.x"; fi
+  echo "$ok passed, $ko failed"
+  [ $ko = 0 ]
+}
+
+sh tools/install-deps.sh || exit 1
+suite build build
+suite host-tests sh tests/run.sh
+suite host32-tests env RUNNER="$root/build/unix32/ucaml exec" sh tests/run.sh
+suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" sh tests/run.sh
+suite conformance-unix sh tests/conformance.sh unix "$root/ucaml" exec
+suite conformance-unix32 sh tests/conformance.sh unix32 "$root/build/unix32/ucaml" exec
+suite conformance-asan env ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
+  sh tests/conformance.sh unix-san "$root/build/unix-san/ucaml" exec
+suite conformance-xtensa env CONFORMANCE_ARGS="-j 2" sh tests/conformance.sh xtensa-qemu "$root/tools/xtensa-ucaml.sh"
+suite bench-smoke sh bench/run.sh --quick
+
+echo "=== summary$summary"
+echo "$total_pass passed, $total_fail failed"
+[ $total_fail = 0 ]

@@ -1,0 +1,87 @@
+#!/bin/sh
+# ucaml's own tests, for any port: programs in tests/cases run under
+#   RUNNER [FLAGS] prog.byte
+# and compared with stock ocamlrun (differential), or with NAME.expected for
+# behaviour ocamlrun does not have (heap and stack limits).  NAME.flags holds
+# ucaml flags (e.g. --heap 16k).  Then the loader is fed malformed files.
+#
+#   tests/run.sh                       host: ./ucaml exec
+#   RUNNER="build/unix32/ucaml exec" tests/run.sh
+#   RUNNER=ports/xtensa-qemu/exec.sh tests/run.sh
+# Ends with 'N passed, N failed'; exit status 1 if anything failed.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+runner=${RUNNER:-$root/ucaml exec}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM
+pass=0; fail=0
+ok() { pass=$((pass+1)); echo "PASS $1"; }
+ko() { fail=$((fail+1)); echo "FAIL $1${2:+: $2}"; }
+
+# --- programs ---------------------------------------------------------------
+for src in "$root"/tests/cases/*.ml; do
+  name=$(basename "$src" .ml)
+  d="$work/$name"; mkdir -p "$d"; cp "$src" "$d/"
+  (cd "$d" && ocamlc -g "$name.ml" -o t.byte) >"$d/compile.log" 2>&1 || { ko "$name" "does not compile"; continue; }
+  flags=""; [ -f "$root/tests/cases/$name.flags" ] && flags=$(cat "$root/tests/cases/$name.flags")
+  (cd "$d" && timeout 120 $runner $flags ./t.byte >actual 2>&1; echo $? >actual.exit)
+  if [ -f "$root/tests/cases/$name.expected" ]; then
+    cp "$root/tests/cases/$name.expected" "$d/expected"; echo 0 >"$d/expected.exit"
+  else
+    (cd "$d" && timeout 120 ocamlrun ./t.byte >expected 2>&1; echo $? >expected.exit)
+  fi
+  if cmp -s "$d/expected" "$d/actual" && cmp -s "$d/expected.exit" "$d/actual.exit"; then ok "$name"
+  else ko "$name" "output differs: $(diff "$d/expected" "$d/actual" | head -3 | tr '\n' ' ')"; fi
+done
+
+# --- the loader refuses bad input with one message and status 2 -------------
+d="$work/errors"; mkdir -p "$d"; cd "$d" || exit 2
+cp "$root/tests/cases/hello.ml" . && ocamlc hello.ml -o good.byte
+size=$(wc -c <good.byte)
+expect_refusal() {   # name file pattern
+  out=$(timeout 20 $runner "$2" 2>&1); rc=$?
+  if [ $rc = 2 ] && printf '%s' "$out" | grep -q -- "$3" && [ "$(printf '%s\n' "$out" | wc -l)" -le 2 ]; then ok "$1"
+  else ko "$1" "status $rc, output: $(printf '%s' "$out" | head -c 200)"; fi
+}
+head -c $((size / 2)) good.byte >truncated.byte;           expect_refusal refuse_truncated truncated.byte "not a bytecode executable"
+head -c 10 good.byte >tiny.byte;                             expect_refusal refuse_tiny tiny.byte "not a bytecode executable"
+: >empty.byte;                                               expect_refusal refuse_empty empty.byte "not a bytecode executable"
+head -c $((size - 4)) good.byte >badmagic.byte; printf 'X099' >>badmagic.byte
+expect_refusal refuse_other_version badmagic.byte "another OCaml version"
+# a section length that overruns the file
+head -c $((size - 20)) good.byte >badtable.byte; printf '\377\377\377\377' >>badtable.byte; tail -c 16 good.byte >>badtable.byte
+expect_refusal refuse_bad_section_table badtable.byte "inconsistent section table"
+head -c 5000 /dev/urandom >random.byte; tail -c 16 good.byte >>random.byte
+expect_refusal refuse_garbage random.byte "ucaml"
+expect_refusal refuse_missing_file ./no-such-file.byte "no-such-file.byte"
+# corrupt one code word: an unknown opcode
+python3 - good.byte corrupt.byte <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+n = int.from_bytes(data[-16:-12], 'big')
+table = len(data) - 16 - 8 * n
+end = table; sections = []
+for i in reversed(range(n)):
+    e = data[table + 8 * i: table + 8 * i + 8]
+    ln = int.from_bytes(e[4:8], 'big'); end -= ln; sections.append((e[:4].decode(), end, ln))
+code = [s for s in sections if s[0] == 'CODE'][0]
+data[code[1] + 40: code[1] + 44] = (0x7fff).to_bytes(4, 'little')
+open(sys.argv[2], 'wb').write(data)
+PY
+expect_refusal refuse_bad_opcode corrupt.byte "malformed CODE section"
+cat >prim.ml <<'ML'
+external missing : int -> int = "ucaml_test_no_such_primitive"
+external missing2 : int -> int = "ucaml_test_other_missing"
+let () = print_int (missing 1 + missing2 2)
+ML
+ocamlc prim.ml -o prim.byte 2>/dev/null
+expect_refusal refuse_unknown_primitives prim.byte "unknown primitives: ucaml_test_no_such_primitive ucaml_test_other_missing"
+cat >unused.ml <<'ML'
+external missing : int -> int = "ucaml_test_no_such_primitive"
+let () = if Array.length Sys.argv > 5 then print_int (missing 1) else print_endline "unused primitive is fine"
+ML
+ocamlc unused.ml -o unused.byte 2>/dev/null
+out=$(timeout 20 $runner unused.byte 2>&1)
+[ "$out" = "unused primitive is fine" ] && ok accept_unused_unknown_primitive || ko accept_unused_unknown_primitive "$out"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Runs a bytecode executable on the emulated Xtensa board, like
+# `ucaml prog.byte ARG...`: stdin/stdout/stderr are the program's console,
+# files are host files relative to the current directory, and the exit
+# status is the program's (124 on timeout, 134 on a CPU exception).
+#
+#   tools/xtensa-ucaml.sh [--heap SIZE] [--stack SIZE] prog.byte [ARG...]
+#
+# Builds build/xtensa-qemu/run/<name>.elf first (quietly).  Settings from
+# the environment: XTENSA_RAM XTENSA_CSTACK XTENSA_POOL XTENSA_HEAP
+# XTENSA_STACK_WORDS XTENSA_ENV XTENSA_REPORT (see ports/xtensa-qemu/port.mk),
+# XTENSA_TIMEOUT (seconds, default 60), XTENSA_ICOUNT=0 to run without
+# -icount (default: deterministic cycle counts).
+set -e
+root=$(cd "$(dirname "$0")/.." && pwd)
+while [ $# -gt 0 ]; do
+  case $1 in
+    --heap) XTENSA_HEAP=$2; shift 2 ;;
+    --stack) XTENSA_STACK_WORDS=$(( $(echo "$2" | sed 's/[kK]$/*1024/; s/[mM]$/*1048576/') / 4 )); shift 2 ;;
+    *) break ;;
+  esac
+done
+byte=${1:?usage: xtensa-ucaml.sh [--heap SIZE] [--stack SIZE] prog.byte [ARG...]}
+shift
+case $byte in /*) ;; *) byte=$(pwd)/$byte ;; esac
+tag=$(printf '%s' "$byte" | sed 's|^/||; s|[^A-Za-z0-9._-]|_|g')
+elf=$root/build/xtensa-qemu/run/$tag.elf
+mkdir -p "$root/build/xtensa-qemu/run"
+log=$root/build/xtensa-qemu/run/$tag.log
+if ! make -s -C "$root" -f ports/xtensa-qemu/port.mk xtensa-image \
+     XTENSA_BYTECODE="$byte" XTENSA_OUT="$elf" XTENSA_NAME="$(basename "$byte")" \
+     XTENSA_RAM="${XTENSA_RAM:-}" XTENSA_CSTACK="${XTENSA_CSTACK:-}" \
+     XTENSA_POOL="${XTENSA_POOL:-}" XTENSA_HEAP="${XTENSA_HEAP:-}" \
+     XTENSA_STACK_WORDS="${XTENSA_STACK_WORDS:-}" XTENSA_ENV="${XTENSA_ENV:-}" \
+     XTENSA_REPORT="${XTENSA_REPORT:-}" > "$log" 2>&1; then
+  cat "$log" >&2
+  exit 2
+fi
+icount=-i
+[ "${XTENSA_ICOUNT:-1}" = 0 ] && icount=
+exec "$root/ports/xtensa-qemu/run.sh" $icount -t "${XTENSA_TIMEOUT:-60}" "$elf" "$@"
