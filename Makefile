@@ -9,7 +9,7 @@ WARN = -Wall -Wextra -Werror -Wno-unused-parameter
 OPT ?= -O2 -g
 ifeq ($(M32),1)
   BUILD = build/unix32
-  ARCH = -m32
+  ARCH = -m32 -msse2 -mfpmath=sse
 else ifeq ($(SAN),1)
   BUILD = build/unix-san
   ARCH = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -61,3 +61,6 @@ deps:
 clean:
 	rm -rf build ucaml
 .PHONY: all ucaml clean test bench deps demo
+
+# The OCaml library of unikernel devices (findlib package ucaml-mirage).
+include lib/lib.mk

@@ -40,7 +40,9 @@ sh tools/install-deps.sh || exit 1
 suite build build
 suite host-tests sh tests/run.sh
 suite host32-tests env RUNNER="$root/build/unix32/ucaml exec" sh tests/run.sh
-suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" sh tests/run.sh
+# gc_churn keeps about 1.2 MB live (100000 boxed options): more than the
+# board's 320 KB of RAM.
+suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_SKIP=gc_churn sh tests/run.sh
 suite conformance-unix sh tests/conformance.sh unix "$root/ucaml" exec
 suite conformance-unix32 sh tests/conformance.sh unix32 "$root/build/unix32/ucaml" exec
 suite conformance-asan env ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \

@@ -29,9 +29,10 @@ if [ "$(head -c 2 "$src")" = "#!" ]; then
 else
   cat "$src" > "$out/bytecode.bin"
 fi
+# The same wording as the VM's loader, which checks the rest on the board.
 if [ "$(tail -c 12 "$out/bytecode.bin" | head -c 8)" != "Caml1999" ]; then
-  echo "xtensa-embed.sh: $src is not an OCaml bytecode executable" >&2
-  exit 1
+  echo "ucaml: $src: not a bytecode executable (no Caml1999 trailer)" >&2
+  exit 2
 fi
 
 cat > "$out/bytecode.S" <<EOS

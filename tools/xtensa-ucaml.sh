@@ -22,6 +22,10 @@ while [ $# -gt 0 ]; do
 done
 byte=${1:?usage: xtensa-ucaml.sh [--heap SIZE] [--stack SIZE] prog.byte [ARG...]}
 shift
+if [ ! -r "$byte" ] || [ -d "$byte" ]; then
+  echo "ucaml: $byte: cannot open: No such file or directory" >&2
+  exit 2
+fi
 case $byte in /*) ;; *) byte=$(pwd)/$byte ;; esac
 tag=$(printf '%s' "$byte" | sed 's|^/||; s|[^A-Za-z0-9._-]|_|g')
 elf=$root/build/xtensa-qemu/run/$tag.elf
@@ -33,7 +37,8 @@ if ! make -s -C "$root" -f ports/xtensa-qemu/port.mk xtensa-image \
      XTENSA_POOL="${XTENSA_POOL:-}" XTENSA_HEAP="${XTENSA_HEAP:-}" \
      XTENSA_STACK_WORDS="${XTENSA_STACK_WORDS:-}" XTENSA_ENV="${XTENSA_ENV:-}" \
      XTENSA_REPORT="${XTENSA_REPORT:-}" > "$log" 2>&1; then
-  cat "$log" >&2
+  # A refused file or an exceeded RAM budget: its one-line message only.
+  grep -o 'ucaml: .*' "$log" >&2 || cat "$log" >&2
   exit 2
 fi
 icount=-i

@@ -23,12 +23,6 @@ value uc_copy_bytes(const void *p, mlsize_t len) {
 
 value uc_copy_string(const char *s) { return uc_copy_bytes(s, strlen(s)); }
 
-value uc_copy_double(double d) {
-  value v = uc_alloc_small(DOUBLE_WOSIZE, DOUBLE_TAG);
-  store_double_val(v, d);
-  return v;
-}
-
 value uc_alloc_float_array(mlsize_t len) {
   if (len == 0) return atom(0);
   if (len > MAX_WOSIZE / DOUBLE_WOSIZE) uc_invalid_argument("Array.make");

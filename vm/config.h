@@ -29,6 +29,10 @@
 #ifndef UC_REMEMBERED_MAX
 #define UC_REMEMBERED_MAX (1u << 20)
 #endif
+/* Threaded code: a translated copy of the code in RAM (host speed mode). */
+#ifndef UC_THREADED_CODE
+#define UC_THREADED_CODE 0
+#endif
 /* Has a file system (Sys.file_exists, open_in, ...) */
 #ifndef UC_HAS_FILES
 #define UC_HAS_FILES 1

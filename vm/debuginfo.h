@@ -32,4 +32,7 @@ void uc_debuginfo_location(code_t pc, struct uc_debug_loc *loc);
  * with no events, without -g), -2 the section is corrupt. */
 int uc_debuginfo_status(void);
 
+/* Memory held by the loaded table, in bytes (0 before the first lookup). */
+size_t uc_debuginfo_table_bytes(void);
+
 #endif

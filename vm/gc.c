@@ -53,6 +53,11 @@ static inline int in_major(value v) {
 }
 int uc_is_young(value v) { return is_block(v) && in_young(v); }
 int uc_in_heap(value v) { return is_block(v) && (in_young(v) || in_major(v)); }
+int uc_in_value_area(value v) {
+  if (!is_block(v)) return 0;
+  if (in_young(v) || in_major(v)) return 1;
+  return (header_t *)v > uc_atom_table && (header_t *)v <= uc_atom_table + 256;
+}
 
 #define WHSIZE(wosize) ((wosize) + 1)
 static inline header_t with_color(header_t h, unsigned c) {
@@ -200,17 +205,6 @@ value uc_alloc_major(mlsize_t wosize, tag_t tag) {
 
 /* ---- nursery allocation ---- */
 static int gc_stress;   /* UCAML_GC_STRESS=1: tiny nursery, frequent full GCs */
-
-value uc_alloc_small(mlsize_t wosize, tag_t tag) {
-  if (uc_young_ptr + WHSIZE(wosize) > uc_young_end) uc_gc_make_young_room(WHSIZE(wosize));
-  header_t *hp = (header_t *)uc_young_ptr;
-  uc_young_ptr += WHSIZE(wosize);
-  *hp = make_header(wosize, tag, COLOR_WHITE);
-  value b = val_hp(hp);
-  if (tag < NO_SCAN_TAG)
-    for (mlsize_t i = 0; i < wosize; i++) field(b, i) = VAL_UNIT;
-  return b;
-}
 
 value uc_alloc(mlsize_t wosize, tag_t tag) {
   if (wosize == 0) return atom(tag);

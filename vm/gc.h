@@ -16,16 +16,35 @@
 /* Allocate a block; scannable fields are initialised to VAL_UNIT.
  * Raises Out_of_memory when the heap limit is reached. */
 value uc_alloc(mlsize_t wosize, tag_t tag);
-/* Same, for 1 <= wosize <= MAX_YOUNG_WOSIZE: the result is young, so its
- * fields may be written directly (no barrier) until the next allocation. */
-value uc_alloc_small(mlsize_t wosize, tag_t tag);
+
+/* The nursery's allocation pointer and end (for the inline fast path). */
+extern value *uc_young_ptr, *uc_young_end;
+void uc_gc_make_young_room(mlsize_t whsize);
+
+/* Same as uc_alloc, for 1 <= wosize <= MAX_YOUNG_WOSIZE: the result is
+ * young, so its fields may be written directly (no barrier) until the next
+ * allocation.  Inline: a pointer bump in the common case. */
+static inline value uc_alloc_small(mlsize_t wosize, tag_t tag) {
+  if (uc_young_ptr + wosize + 1 > uc_young_end) uc_gc_make_young_room(wosize + 1);
+  header_t *hp = (header_t *)uc_young_ptr;
+  uc_young_ptr += wosize + 1;
+  *hp = make_header(wosize, tag, 0);
+  value b = val_hp(hp);
+  if (tag < NO_SCAN_TAG)
+    for (mlsize_t i = 0; i < wosize; i++) field(b, i) = VAL_UNIT;
+  return b;
+}
 /* Allocate directly in the major heap (fields VAL_UNIT if scannable). */
 value uc_alloc_major(mlsize_t wosize, tag_t tag);
 
 value uc_alloc_string(mlsize_t len);                 /* uninitialised bytes */
 value uc_copy_string(const char *s);                 /* NUL-terminated */
 value uc_copy_bytes(const void *p, mlsize_t len);
-value uc_copy_double(double d);
+static inline value uc_copy_double(double d) {
+  value v = uc_alloc_small(DOUBLE_WOSIZE, DOUBLE_TAG);
+  store_double_val(v, d);
+  return v;
+}
 value uc_alloc_float_array(mlsize_t len);            /* tag Double_array */
 value uc_alloc_tuple(mlsize_t n);
 value uc_alloc_some(value v);
@@ -78,5 +97,8 @@ void uc_minor_gc(void);
 void uc_full_gc(void);        /* minor + complete major cycle */
 int uc_is_young(value v);
 int uc_in_heap(value v);      /* points into the nursery or the major heap */
+/* A block whose header may be read: in the heap or an atom.  Other pointers
+ * (code pointers in ill-typed unmarshalled data) are opaque. */
+int uc_in_value_area(value v);
 
 #endif

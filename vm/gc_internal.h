@@ -9,12 +9,6 @@
 #define COLOR_BLUE 2u    /* free block in the major heap */
 #define COLOR_BLACK 3u   /* reached by the current major mark */
 
-/* Nursery bounds, for the interpreter's inline allocation. */
-extern value *uc_young_ptr, *uc_young_end;
-
-/* Make room for an allocation of `whsize` words in the nursery (runs a
- * collection); may raise Out_of_memory. */
-void uc_gc_make_young_room(mlsize_t whsize);
 
 /* Roots owned by the interpreter: the VM stack [sp, stack_high). */
 extern value *uc_stack_sp, *uc_stack_high;

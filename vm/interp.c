@@ -15,6 +15,7 @@
 #include "config.h"
 #include "gc_internal.h"
 #include "opcodes.h"
+#include "verify.h"
 
 struct uc_program uc_prog;
 static value *stack_low, *stack_threshold;
@@ -48,10 +49,20 @@ uintnat uc_stack_size_words(void) { return (uintnat)(uc_stack_high - stack_low);
 #define MAKE_TRAP_LINK(tp) val_long(uc_stack_high - (tp))
 
 #if defined(__GNUC__) && !defined(UC_NO_COMPUTED_GOTO)
+#define COMPUTED_GOTO 1
 #define CASE(name) lbl_##name
+#if UC_THREADED_CODE
+/* Each opcode word holds its handler's offset from the first handler. */
+#define NEXT goto *(void *)((const char *)&&lbl_ACC0 + *pc++)
+static int32_t handler_offset[OP_COUNT];
+#else
 #define NEXT goto *jumptable[*pc++]
+#endif
 #define DISPATCH NEXT;
 #else
+#define COMPUTED_GOTO 0
+#undef UC_THREADED_CODE
+#define UC_THREADED_CODE 0
 #define CASE(name) case OP_##name
 #define NEXT break
 #define DISPATCH \
@@ -115,10 +126,17 @@ uintnat uc_stack_size_words(void) { return (uintnat)(uc_stack_high - stack_low);
 #define PRIMITIVE(n) (uc_prog.prims[(n)])
 
 static value run(code_t pc, value *boundary, int raised) {
-#if defined(__GNUC__) && !defined(UC_NO_COMPUTED_GOTO)
+#if COMPUTED_GOTO
 #define UC_LABEL(name) &&lbl_##name,
   static void *const jumptable[] = {UC_FOR_EACH_OPCODE(UC_LABEL)};
 #undef UC_LABEL
+#if UC_THREADED_CODE
+  if (pc == NULL) {   /* called once to learn where the handlers are */
+    for (int i = 0; i < OP_COUNT; i++)
+      handler_offset[i] = (int32_t)((const char *)jumptable[i] - (const char *)&&lbl_ACC0);
+    return VAL_UNIT;
+  }
+#endif
 #endif
   value *sp = uc_stack_sp;
   value accu = VAL_UNIT;
@@ -684,7 +702,7 @@ static value run(code_t pc, value *boundary, int raised) {
       uc_stack_sp = sp;
       uc_fatal("debugger instructions (EVENT/BREAK) are not supported");
 
-#if !(defined(__GNUC__) && !defined(UC_NO_COMPUTED_GOTO))
+#if !COMPUTED_GOTO
     default:
       uc_fatal("bad opcode %ld", (long)pc[-1]);
 #endif
@@ -711,11 +729,42 @@ value uc_interpret(code_t pc, int is_toplevel) {
 
 /* ---- callbacks from C ---- */
 #define CALLBACK_CODE(n) {OP_ACC, (n) + 3, OP_APPLY, (n), OP_POP, 1, OP_STOP}
-static const int32_t callback_code[][7] = {
+#define CALLBACK_MAX_ARGS 5
+static const int32_t callback_code[CALLBACK_MAX_ARGS + 1][7] = {
     CALLBACK_CODE(0), CALLBACK_CODE(1), CALLBACK_CODE(2),
     CALLBACK_CODE(3), CALLBACK_CODE(4), CALLBACK_CODE(5),
 };
-#define CALLBACK_MAX_ARGS 5
+#if UC_THREADED_CODE
+static int32_t threaded_callback_code[CALLBACK_MAX_ARGS + 1][7];
+#define CALLBACK_ENTRY(n) ((code_t)threaded_callback_code[n])
+#else
+#define CALLBACK_ENTRY(n) ((code_t)callback_code[n])
+#endif
+
+#if UC_THREADED_CODE
+/* Copies code, replacing each opcode by its handler's offset. */
+static void translate(const int32_t *from, int32_t *to, size_t len) {
+  size_t at = 0;
+  while (at < len) {
+    size_t n = uc_instr_length(from, at, len);
+    to[at] = handler_offset[from[at]];
+    for (size_t i = 1; i < n; i++) to[at + i] = from[at + i];
+    at += n;
+  }
+}
+#endif
+
+int uc_thread_code(void) {
+#if UC_THREADED_CODE
+  run(NULL, NULL, 0);
+  for (int n = 0; n <= CALLBACK_MAX_ARGS; n++) translate(callback_code[n], threaded_callback_code[n], 7);
+  int32_t *copy = port_alloc(uc_prog.code_words * sizeof(int32_t));
+  if (copy == NULL) return 0;
+  translate(uc_prog.code_section, copy, uc_prog.code_words);
+  uc_prog.code = copy;
+#endif
+  return 1;
+}
 
 value uc_callbackN_exn(value closure, int narg, value args[]) {
   if (narg < 1 || narg > CALLBACK_MAX_ARGS) uc_fatal("callback with %d arguments", narg);
@@ -723,13 +772,13 @@ value uc_callbackN_exn(value closure, int narg, value args[]) {
   if (sp - (narg + 4) < stack_threshold) uc_raise_stack_overflow();
   sp -= narg + 4;
   for (int i = 0; i < narg; i++) sp[i] = args[i];
-  sp[narg] = (value)(callback_code[narg] + 4);   /* return to POP 1; STOP */
+  sp[narg] = (value)(CALLBACK_ENTRY(narg) + 4);   /* return to POP 1; STOP */
   sp[narg + 1] = atom(0);
   sp[narg + 2] = val_long(0);
   sp[narg + 3] = closure;
   value *saved = uc_stack_sp;
   uc_stack_sp = sp;
-  value res = uc_interpret(callback_code[narg], 0);
+  value res = uc_interpret(CALLBACK_ENTRY(narg), 0);
   (void)saved;
   /* The boundary is the sp we pushed from: restore it in both outcomes. */
   uc_stack_sp = sp + narg + 4;

@@ -16,7 +16,8 @@ extern value uc_exn_bucket;   /* the exception being raised */
 
 /* The loaded program. */
 struct uc_program {
-  code_t code;
+  code_t code;             /* what runs: the CODE section, or its threaded copy */
+  code_t code_section;     /* the CODE section as read from the image */
   size_t code_words;
   uc_prim *prims;          /* indexed by primitive number */
   const char **prim_names;
@@ -27,6 +28,11 @@ struct uc_program {
   size_t image_len;
 };
 extern struct uc_program uc_prog;
+
+/* Threaded code (host speed mode, UC_THREADED_CODE): a copy of the code
+ * where each opcode is replaced by the offset of its handler, saving a
+ * table lookup per instruction.  Returns 0 if it could not be made. */
+int uc_thread_code(void);
 
 /* Runs code from pc (the program's start when from toplevel). */
 value uc_interpret(code_t pc, int is_toplevel);

@@ -11,6 +11,7 @@
 #include "opcodes.h"
 #include "port.h"
 #include "fail.h"
+#include "config.h"
 
 struct uc_prim_entry {
   const char *name;
@@ -179,7 +180,7 @@ int uc_load_program(const struct uc_image *img, const char *name) {
     load_error(name, "CODE section not 4-byte aligned in memory");
     return 0;
   }
-  uc_prog.code = (code_t)(const void *)code->data;
+  uc_prog.code = uc_prog.code_section = (code_t)(const void *)code->data;
   uc_prog.code_words = code->len / 4;
   const struct uc_section *dbug = uc_find_section(img, "DBUG");
   uc_prog.debug_info = dbug ? dbug->data : NULL;
@@ -204,5 +205,9 @@ int uc_load_program(const struct uc_image *img, const char *name) {
   }
   int ok = report_unknown_primitives(used, name);
   port_free(used);
+  if (ok && UC_THREADED_CODE && !uc_thread_code()) {
+    load_error(name, "out of memory for threaded code");
+    return 0;
+  }
   return ok;
 }

@@ -9,7 +9,8 @@
  * m * 5^-e with the point moved -e places left. */
 #include "numfmt.h"
 
-/* m * 5^1074 < 2^(53 + 2494): 80 words of 32 bits. */
+/* m * 5^1074 < 2^(53 + 2494): 80 words of 32 bits, 767 decimal digits
+ * (UC_DECIMAL_MAX_DIGITS leaves room for the last 9-digit chunk). */
 #define LIMBS 84
 
 struct bignum {
@@ -55,17 +56,17 @@ static uint32_t big_div_small(struct bignum *b, uint32_t k) {
   return (uint32_t)rem;
 }
 
-/* Decimal digits of b (destroyed), most significant first; returns count. */
+/* Decimal digits of b (destroyed), most significant first; returns count.
+ * They are produced from the end of `out`, then moved to its start. */
 static int big_to_digits(struct bignum *b, char *out) {
-  char rev[UC_DECIMAL_MAX_DIGITS + 9];
-  int n = 0;
+  int at = UC_DECIMAL_MAX_DIGITS;
   while (b->n > 0) {
     uint32_t chunk = big_div_small(b, 1000000000u);
-    for (int i = 0; i < 9; i++, chunk /= 10) rev[n++] = (char)('0' + chunk % 10);
+    for (int i = 0; i < 9; i++, chunk /= 10) out[--at] = (char)('0' + chunk % 10);
   }
-  while (n > 1 && rev[n - 1] == '0') n--;
-  for (int i = 0; i < n; i++) out[i] = rev[n - 1 - i];
-  return n;
+  while (at < UC_DECIMAL_MAX_DIGITS - 1 && out[at] == '0') at++;
+  memmove(out, out + at, (size_t)(UC_DECIMAL_MAX_DIGITS - at));
+  return UC_DECIMAL_MAX_DIGITS - at;
 }
 
 void uc_decimal_of_double(double d, struct uc_decimal *x) {

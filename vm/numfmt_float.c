@@ -23,6 +23,7 @@ struct float_spec {
   int left, plus, space, alt, zero;
   long width, precision;      /* precision -1: not given */
   char conv;
+  int bare_point;             /* %#g printed as "1.e+P", see round_for */
 };
 
 static int is_flag(char c) { return c == '-' || c == '+' || c == ' ' || c == '#' || c == '0'; }
@@ -119,7 +120,8 @@ static void put_exponent(struct out *o, const struct uc_decimal *x, long frac, i
   put(o, e < 0 ? '-' : '+');
   char buf[8];
   int n = 0;
-  for (unsigned u = (unsigned)(e < 0 ? -e : e); u != 0 || n < 2; u /= 10) buf[n++] = (char)('0' + u % 10);
+  for (unsigned u = (unsigned)(e < 0 ? -e : e); u != 0 || n < 2; u /= 10)
+    buf[n++] = (char)('0' + u % 10);
   while (n > 0) put(o, buf[--n]);
 }
 
@@ -127,9 +129,12 @@ static long min_long(long a, long b) { return a < b ? a : b; }
 
 /* %g: %e if the exponent is below -4 or not below the precision, else %f;
  * without '#', trailing zeros of the fraction (and a bare point) go. */
-static void put_general(struct out *o, const struct uc_decimal *x, long prec, int alt, int upper) {
+static void put_general(struct out *o, const struct uc_decimal *x, long prec, int alt, int upper,
+                        int bare_point) {
   long e = x->digits[0] == '0' ? 0 : x->point - 1;
-  if (e >= -4 && e < prec) {
+  if (bare_point) {
+    put_exponent(o, x, 0, 1, upper);
+  } else if (e >= -4 && e < prec) {
     long frac = prec - 1 - e;
     if (!alt) frac = min_long(frac, x->ndigits - x->point > 0 ? x->ndigits - x->point : 0);
     put_fixed(o, x, frac, frac > 0 || alt);
@@ -153,7 +158,7 @@ static void put_body(struct out *o, const struct float_spec *s, const struct uc_
   } else if (s->conv == 'e' || s->conv == 'E') {
     put_exponent(o, x, prec, prec > 0 || s->alt, upper);
   } else {
-    put_general(o, x, prec == 0 ? 1 : prec, s->alt, upper);
+    put_general(o, x, prec == 0 ? 1 : prec, s->alt, upper, s->bare_point);
   }
 }
 
@@ -171,12 +176,22 @@ static void put_conversion(struct out *o, const struct float_spec *s, const stru
   if (s->left) put_many(o, ' ', pad);
 }
 
-/* Rounds the expansion where the conversion will cut it. */
-static void round_for(const struct float_spec *s, struct uc_decimal *x) {
+/* Rounds the expansion where the conversion will cut it.
+ * glibc quirk reproduced: with %#g, a number of P integer digits that
+ * rounds up to 10^P keeps no fraction digits ("1.e+06", not "1.00000e+06"),
+ * as glibc settles the fraction width before rounding. */
+static void round_for(struct float_spec *s, struct uc_decimal *x) {
   long prec = s->precision < 0 ? 6 : s->precision;
-  if (s->conv == 'f' || s->conv == 'F') uc_decimal_round(x, (int)min_long(x->point + prec, MAX_FIELD));
-  else if (s->conv == 'e' || s->conv == 'E') uc_decimal_round(x, (int)(prec + 1));
-  else uc_decimal_round(x, (int)(prec == 0 ? 1 : prec));
+  if (s->conv == 'f' || s->conv == 'F') {
+    uc_decimal_round(x, (int)min_long(x->point + prec, MAX_FIELD));
+  } else if (s->conv == 'e' || s->conv == 'E') {
+    uc_decimal_round(x, (int)(prec + 1));
+  } else {
+    int point_before = x->point;
+    if (prec == 0) prec = 1;
+    uc_decimal_round(x, (int)prec);
+    s->bare_point = s->alt && point_before == prec && x->point == prec + 1;
+  }
 }
 
 static void put_all(struct out *o, const char *f, size_t len, const struct float_spec *s,
@@ -238,7 +253,7 @@ static uint64_t round_mantissa(uint64_t m, intnat prec) {
   return m;
 }
 
-static value hex_non_finite(char *sign, int is_nan) {
+static value hex_non_finite(const char *sign, int is_nan) {
   char buf[12];
   strcpy(buf, sign);
   strcat(buf, is_nan ? "nan" : "infinity");
@@ -338,8 +353,59 @@ static int parse_hex_float(const char *s, const char *end, double *out) {
   return 0;
 }
 
-/* Hexadecimal literals go through our parser (C libraries differ on them);
- * everything else, including leading blanks, "nan" and "inf", to strtod. */
+static int lower(char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+static int is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/* Case-insensitive match of `word` at *p, which advances past it. */
+static int skip_word(const char **p, const char *end, const char *word) {
+  const char *q = *p;
+  for (; *word; word++, q++)
+    if (q >= end || lower(*q) != *word) return 0;
+  *p = q;
+  return 1;
+}
+
+/* A quiet nan whose payload is the number between the parentheses of
+ * "nan(...)" when all of it reads as one (strtoull, base 0). */
+static double nan_with_payload(const char *p, const char *end, int negative) {
+  uint64_t bits = 0x7FF8000000000000u;
+  char *stop;
+  unsigned long long payload = strtoull(p, &stop, 0);
+  if (stop == end && p != end) bits |= payload & 0x0007FFFFFFFFFFFFu;
+  if (negative) bits |= (uint64_t)1 << 63;
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+/* "inf", "infinity", "nan" and "nan(chars)", any case, as glibc's strtod
+ * reads them (not all C libraries do).  `p` is past blanks and sign. */
+static int parse_non_finite(const char *p, const char *end, int negative, double *out) {
+  if (skip_word(&p, end, "inf")) {
+    skip_word(&p, end, "inity");
+    *out = negative ? -HUGE_VAL : HUGE_VAL;
+    return p == end ? 0 : -1;
+  }
+  if (!skip_word(&p, end, "nan")) return -1;
+  if (p == end) {
+    *out = nan_with_payload(p, p, negative);
+    return 0;
+  }
+  if (*p != '(' || end[-1] != ')') return -1;
+  for (const char *q = p + 1; q < end - 1; q++)
+    if (!(is_digit(*q) || (lower(*q) >= 'a' && lower(*q) <= 'z') || *q == '_')) return -1;
+  /* strtoull must stop at the ')': read a copy without it. */
+  char payload[64];
+  size_t n = (size_t)(end - 1 - (p + 1));
+  if (n >= sizeof payload) n = sizeof payload - 1;
+  memcpy(payload, p + 1, n);
+  payload[n] = 0;
+  *out = nan_with_payload(payload, payload + n, negative);
+  return 0;
+}
+
+/* Hexadecimal literals and the names of non-finite values go through our
+ * own parsers (C libraries differ on them); decimal numbers to strtod. */
 static int parse_without_underscores(const char *buf, const char *end, double *out) {
   const char *p = buf;
   int negative = 0;
@@ -349,6 +415,12 @@ static int parse_without_underscores(const char *buf, const char *end, double *o
     if (negative) *out = -*out;
     return 0;
   }
+  /* strtod skips blanks before the sign. */
+  p = buf;
+  while (is_space(*p)) p++;
+  negative = 0;
+  if (*p == '-' || *p == '+') negative = (*p++ == '-');
+  if (lower(*p) == 'i' || lower(*p) == 'n') return parse_non_finite(p, end, negative, out);
   char *stop;
   *out = strtod(buf, &stop);
   return stop == end ? 0 : -1;

@@ -4,9 +4,9 @@
  * shape are met, their first fields are compared next and the remaining ones
  * are remembered on an explicit stack, so deep values use no C stack.
  *
- * Every block is taken to be an OCaml value: programs that stay within the
- * type system never hand out-of-heap pointers to compare (code pointers only
- * sit inside closures, which are rejected before their fields are read). */
+ * Pointers outside the heap that are not atoms (code pointers that ill-typed
+ * unmarshalled data put into ordinary blocks) have no header to read: they
+ * are ordered by address, after all integers, as stock OCaml does. */
 #include "prim.h"
 #include "compare.h"
 
@@ -162,6 +162,12 @@ static intnat compare_walk(value v1, value v2, int total) {
   for (;;) {
     intnat res = EQUAL;
     if (v1 == v2 && total) goto next;
+    if ((is_block(v1) && !uc_in_value_area(v1)) || (is_block(v2) && !uc_in_value_area(v2))) {
+      if (v1 == v2) goto next;
+      if (is_long(v1)) return LESS;
+      if (is_long(v2)) return GREATER;
+      return v1 < v2 ? LESS : GREATER;
+    }
     if (is_long(v1) || is_long(v2)) {
       int done;
       if (v1 == v2) goto next;

@@ -157,6 +157,10 @@ static void mix_value(struct hash_state *st, value v) {
       st->count--;
       return;
     }
+    if (!uc_in_value_area(v)) {   /* no header to read: mixed as a code pointer */
+      mix_code_pointer(st, v);
+      return;
+    }
     switch (tag_val(v)) {
     case STRING_TAG:
       st->h = uc_hash_mix_string(st->h, v);

@@ -58,6 +58,11 @@ static struct {
   uintnat sp, cap;
   void *input_buf;                  /* owned copy of a channel's data */
   void *scratch_buf;                /* owned custom payload buffer */
+  /* A custom payload being decoded and not yet in a block: if the run stops
+   * there, what the ops' deserializer allocated (bigarray data) is freed by
+   * their finaliser.  The payload has one spare word before it. */
+  const struct custom_ops *pending_ops;
+  unsigned char *pending_data;
 } ist = {.stack = stack_init, .cap = STACK_INIT};
 
 /* ---- Cleanup ---------------------------------------------------------- */
@@ -74,9 +79,21 @@ static void fill_inert(header_t *p, mlsize_t words) {
   }
 }
 
+/* Finalises a custom payload that never made it into a block: the value
+ * the finaliser sees is made up in the spare word before the payload. */
+static void finalize_pending(void) {
+  const struct custom_ops *ops = ist.pending_ops;
+  ist.pending_ops = NULL;
+  if (ops == NULL || ops->finalize == NULL) return;
+  value v = (value)(ist.pending_data - WORD_BYTES);
+  field(v, 0) = (value)ops;
+  ops->finalize(v);
+}
+
 /* Frees the C-side resources; also reclaims those of a run that was cut
  * short by an exception raised from below (I/O error, Out_of_memory). */
 static void release_resources(void) {
+  finalize_pending();
   port_free(ist.input_buf);
   ist.input_buf = NULL;
   port_free(ist.scratch_buf);
@@ -348,12 +365,20 @@ static value read_float_array(uintnat len, int little_endian) {
  * then copied: the ops write what they decode, whatever the sizes claim. */
 static void *custom_scratch(uintnat expected) {
   uintnat want = expected + SCRATCH_BYTES / 2;
-  if (want <= SCRATCH_BYTES) return scratch_init.bytes;
-  if (want < expected) intern_fail(MSG_ILL_FORMED);
-  port_free(ist.scratch_buf);
-  ist.scratch_buf = port_alloc(want);
-  if (ist.scratch_buf == NULL) intern_out_of_memory();
-  return ist.scratch_buf;
+  unsigned char *p;
+  if (want < expected || want + WORD_BYTES < want) intern_fail(MSG_ILL_FORMED);
+  if (want + WORD_BYTES <= SCRATCH_BYTES) {
+    p = scratch_init.bytes;
+  } else {
+    port_free(ist.scratch_buf);
+    ist.scratch_buf = port_alloc(want + WORD_BYTES);
+    if (ist.scratch_buf == NULL) intern_out_of_memory();
+    p = ist.scratch_buf;
+  }
+  /* Zeroed, so that a finaliser run on a half-decoded payload (see
+   * finalize_pending) finds null pointers rather than stale ones. */
+  memset(p, 0, want + WORD_BYTES);
+  return p + WORD_BYTES;
 }
 
 /* The payload size announced before the payload (or fixed by the ops). */
@@ -385,6 +410,8 @@ static value read_custom(unsigned code) {
   if (ist.heap == NULL || expected / WORD_BYTES + 2 > (uintnat)(ist.heap_end - ist.dest))
     intern_fail(MSG_ILL_FORMED);
   unsigned char *buf = custom_scratch(expected);
+  ist.pending_ops = ops;
+  ist.pending_data = buf;
   uintnat size = ops->deserialize(buf);
   if (code != CODE_CUSTOM && size != expected)
     intern_fail("input_value: incorrect length of serialized custom block");
@@ -394,6 +421,7 @@ static value read_custom(unsigned code) {
   field(v, 0) = (value)ops;
   if (data_words > 0) field(v, data_words) = 0;
   memcpy(custom_data(v), buf, size);
+  ist.pending_ops = NULL;   /* the block owns the payload now */
   record(v);
   return v;
 }

@@ -16,7 +16,9 @@
 #define SIGN_OF_COMPARE(a, b) (((a) > (b)) - ((a) < (b)))
 
 /* A shift count taken modulo the width of the shifted type. */
-static unsigned shift_count(value n, int width) { return (unsigned)long_val(n) & (unsigned)(width - 1); }
+static unsigned shift_count(value n, int width) {
+  return (unsigned)long_val(n) & (unsigned)(width - 1);
+}
 
 /* ---- Custom operations ---- */
 
@@ -145,9 +147,15 @@ PRIM value caml_int32_sub(value v1, value v2) {
 PRIM value caml_int32_mul(value v1, value v2) {
   return uc_copy_int32((int32_t)((uint32_t)int32_val(v1) * (uint32_t)int32_val(v2)));
 }
-PRIM value caml_int32_and(value v1, value v2) { return uc_copy_int32(int32_val(v1) & int32_val(v2)); }
-PRIM value caml_int32_or(value v1, value v2) { return uc_copy_int32(int32_val(v1) | int32_val(v2)); }
-PRIM value caml_int32_xor(value v1, value v2) { return uc_copy_int32(int32_val(v1) ^ int32_val(v2)); }
+PRIM value caml_int32_and(value v1, value v2) {
+  return uc_copy_int32(int32_val(v1) & int32_val(v2));
+}
+PRIM value caml_int32_or(value v1, value v2) {
+  return uc_copy_int32(int32_val(v1) | int32_val(v2));
+}
+PRIM value caml_int32_xor(value v1, value v2) {
+  return uc_copy_int32(int32_val(v1) ^ int32_val(v2));
+}
 /* Division by zero raises; min / -1 wraps to min and min mod -1 is 0, as
  * for type int (the C operators would trap). */
 PRIM value caml_int32_div(value v1, value v2) {
@@ -180,7 +188,9 @@ static uint32_t swap32(uint32_t x) {
   return (x >> 24) | ((x >> 8) & 0xFF00) | ((x & 0xFF00) << 8) | (x << 24);
 }
 
-PRIM value caml_int32_bswap(value v) { return uc_copy_int32((int32_t)swap32((uint32_t)int32_val(v))); }
+PRIM value caml_int32_bswap(value v) {
+  return uc_copy_int32((int32_t)swap32((uint32_t)int32_val(v)));
+}
 PRIM value caml_int32_of_float(value v) { return uc_copy_int32(uc_double_to_int32(double_val(v))); }
 PRIM value caml_int32_format(value fmt, value arg) {
   int32_t i = int32_val(arg);
@@ -215,9 +225,15 @@ PRIM value caml_int64_sub(value v1, value v2) {
 PRIM value caml_int64_mul(value v1, value v2) {
   return uc_copy_int64((int64_t)((uint64_t)int64_val(v1) * (uint64_t)int64_val(v2)));
 }
-PRIM value caml_int64_and(value v1, value v2) { return uc_copy_int64(int64_val(v1) & int64_val(v2)); }
-PRIM value caml_int64_or(value v1, value v2) { return uc_copy_int64(int64_val(v1) | int64_val(v2)); }
-PRIM value caml_int64_xor(value v1, value v2) { return uc_copy_int64(int64_val(v1) ^ int64_val(v2)); }
+PRIM value caml_int64_and(value v1, value v2) {
+  return uc_copy_int64(int64_val(v1) & int64_val(v2));
+}
+PRIM value caml_int64_or(value v1, value v2) {
+  return uc_copy_int64(int64_val(v1) | int64_val(v2));
+}
+PRIM value caml_int64_xor(value v1, value v2) {
+  return uc_copy_int64(int64_val(v1) ^ int64_val(v2));
+}
 PRIM value caml_int64_div(value v1, value v2) {
   int64_t a = int64_val(v1), b = int64_val(v2);
   if (b == 0) uc_raise_zero_divide();
@@ -248,7 +264,9 @@ static uint64_t swap64(uint64_t x) {
   return ((uint64_t)swap32((uint32_t)x) << 32) | swap32((uint32_t)(x >> 32));
 }
 
-PRIM value caml_int64_bswap(value v) { return uc_copy_int64((int64_t)swap64((uint64_t)int64_val(v))); }
+PRIM value caml_int64_bswap(value v) {
+  return uc_copy_int64((int64_t)swap64((uint64_t)int64_val(v)));
+}
 PRIM value caml_int64_of_float(value v) { return uc_copy_int64(uc_double_to_int64(double_val(v))); }
 PRIM value caml_int64_of_int32(value v) { return uc_copy_int64(int32_val(v)); }
 PRIM value caml_int64_to_int32(value v) { return uc_copy_int32((int32_t)int64_val(v)); }
@@ -276,7 +294,9 @@ PRIM value caml_int64_float_of_bits(value v) {
 
 /* ---- Nativeint ---- */
 
-PRIM value caml_nativeint_neg(value v) { return uc_copy_nativeint((intnat)(0 - (uintnat)nativeint_val(v))); }
+PRIM value caml_nativeint_neg(value v) {
+  return uc_copy_nativeint((intnat)(0 - (uintnat)nativeint_val(v)));
+}
 PRIM value caml_nativeint_add(value v1, value v2) {
   return uc_copy_nativeint((intnat)((uintnat)nativeint_val(v1) + (uintnat)nativeint_val(v2)));
 }
@@ -286,9 +306,15 @@ PRIM value caml_nativeint_sub(value v1, value v2) {
 PRIM value caml_nativeint_mul(value v1, value v2) {
   return uc_copy_nativeint((intnat)((uintnat)nativeint_val(v1) * (uintnat)nativeint_val(v2)));
 }
-PRIM value caml_nativeint_and(value v1, value v2) { return uc_copy_nativeint(nativeint_val(v1) & nativeint_val(v2)); }
-PRIM value caml_nativeint_or(value v1, value v2) { return uc_copy_nativeint(nativeint_val(v1) | nativeint_val(v2)); }
-PRIM value caml_nativeint_xor(value v1, value v2) { return uc_copy_nativeint(nativeint_val(v1) ^ nativeint_val(v2)); }
+PRIM value caml_nativeint_and(value v1, value v2) {
+  return uc_copy_nativeint(nativeint_val(v1) & nativeint_val(v2));
+}
+PRIM value caml_nativeint_or(value v1, value v2) {
+  return uc_copy_nativeint(nativeint_val(v1) | nativeint_val(v2));
+}
+PRIM value caml_nativeint_xor(value v1, value v2) {
+  return uc_copy_nativeint(nativeint_val(v1) ^ nativeint_val(v2));
+}
 PRIM value caml_nativeint_div(value v1, value v2) {
   intnat a = nativeint_val(v1), b = nativeint_val(v2);
   if (b == 0) uc_raise_zero_divide();

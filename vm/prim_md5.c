@@ -112,9 +112,9 @@ const unsigned char *uc_code_digest(void) {
   static unsigned char digest[16];
   static code_t digested;
   static size_t digested_words;
-  if (digested != uc_prog.code || digested_words != uc_prog.code_words) {
-    uc_md5_block(uc_prog.code, (uintnat)uc_prog.code_words * 4, digest);
-    digested = uc_prog.code;
+  if (digested != uc_prog.code_section || digested_words != uc_prog.code_words) {
+    uc_md5_block(uc_prog.code_section, (uintnat)uc_prog.code_words * 4, digest);
+    digested = uc_prog.code_section;
     digested_words = uc_prog.code_words;
   }
   return digest;

@@ -5,7 +5,9 @@
  * instruction boundaries, global indexes inside the global data and
  * primitive numbers inside the primitive table.  A corrupt or hostile
  * program is refused instead of corrupting memory.  Cost: one linear pass
- * over the code plus a bitmap of one bit per code word (freed afterwards). */
+ * over the code per window of VERIFY_WINDOW code words, with two bitmaps of
+ * one bit per word of the window (freed afterwards): the memory needed does
+ * not grow with the code, which stays in place (flash on a board). */
 #include <stdio.h>
 #include <string.h>
 #include "verify.h"
@@ -38,10 +40,14 @@ const signed char uc_opcode_operands[OP_COUNT] = {
     [OP_GETPUBMET] = 2,
 };
 
+/* Code words per window: 2 x 1 KB of bitmaps. */
+#define VERIFY_WINDOW 8192u
+
 struct checker {
   const int32_t *code;
   size_t len;
-  uint8_t *starts;     /* bitmap: word i begins an instruction */
+  uint8_t *needed;     /* bitmap: word base+i is a jump target */
+  size_t base, win;    /* the window of code words the bitmaps cover */
   char *err;
   size_t errlen;
 };
@@ -51,7 +57,7 @@ static int fail(struct checker *c, size_t at, const char *what) {
   return 0;
 }
 
-static size_t instr_length(const int32_t *code, size_t at, size_t len) {
+size_t uc_instr_length(const int32_t *code, size_t at, size_t len) {
   int32_t op = code[at];
   int n = uc_opcode_operands[op];
   if (op == OP_SWITCH) {
@@ -70,7 +76,8 @@ static size_t instr_length(const int32_t *code, size_t at, size_t len) {
 static int check_target(struct checker *c, size_t at, size_t from, int32_t ofs) {
   intptr_t target = (intptr_t)from + ofs;
   if (target < 0 || (size_t)target >= c->len) return fail(c, at, "jump target outside the code");
-  c->starts[(size_t)target / 8] |= (uint8_t)(0x80 >> (target % 8));   /* marked as needed */
+  size_t i = (size_t)target - c->base;
+  if ((size_t)target >= c->base && i < c->win) c->needed[i / 8] |= (uint8_t)(0x80 >> (i % 8));
   return 1;
 }
 
@@ -145,38 +152,44 @@ static int check_indexes(struct checker *c, size_t at, const struct uc_verify_en
 
 int uc_verify_code(const int32_t *code, size_t len, const struct uc_verify_env *env,
                    char *err, size_t errlen) {
-  struct checker c = {code, len, NULL, err, errlen};
-  uint8_t *needed = port_alloc(len / 8 + 1);
-  uint8_t *starts = port_alloc(len / 8 + 1);
+  size_t win = len < VERIFY_WINDOW ? len : VERIFY_WINDOW;
+  struct checker c = {code, len, NULL, 0, win, err, errlen};
+  uint8_t *needed = port_alloc(win / 8 + 1);
+  uint8_t *starts = port_alloc(win / 8 + 1);
   if (needed == NULL || starts == NULL) {
     port_free(needed);
     port_free(starts);
     snprintf(err, errlen, "out of memory while checking the code");
     return 0;
   }
-  memset(needed, 0, len / 8 + 1);
-  memset(starts, 0, len / 8 + 1);
-  c.starts = needed;
+  c.needed = needed;
   int ok = 1;
-  size_t at = 0;
-  while (ok && at < len) {
-    if (code[at] < 0 || code[at] >= OP_COUNT) {
-      ok = fail(&c, at, "unknown opcode");
-      break;
+  /* The first pass checks every instruction; later ones only redo the
+   * decoding to find the starts and targets inside their window. */
+  for (c.base = 0; ok && c.base < len; c.base += win) {
+    memset(needed, 0, win / 8 + 1);
+    memset(starts, 0, win / 8 + 1);
+    size_t at = 0;
+    while (ok && at < len) {
+      if (code[at] < 0 || code[at] >= OP_COUNT) {
+        ok = fail(&c, at, "unknown opcode");
+        break;
+      }
+      size_t n = uc_instr_length(code, at, len);
+      if (n == 0 || at + n > len) {
+        ok = fail(&c, at, "truncated instruction");
+        break;
+      }
+      size_t i = at - c.base;
+      if (at >= c.base && i < win) starts[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+      ok = check_targets(&c, at) && (c.base > 0 || check_indexes(&c, at, env));
+      at += n;
     }
-    size_t n = instr_length(code, at, len);
-    if (n == 0 || at + n > len) {
-      ok = fail(&c, at, "truncated instruction");
-      break;
-    }
-    starts[at / 8] |= (uint8_t)(0x80 >> (at % 8));
-    ok = check_targets(&c, at) && check_indexes(&c, at, env);
-    at += n;
+    /* Every target must be the start of an instruction. */
+    for (size_t i = 0; ok && i < win && c.base + i < len; i++)
+      if ((needed[i / 8] & (0x80 >> (i % 8))) && !(starts[i / 8] & (0x80 >> (i % 8))))
+        ok = fail(&c, c.base + i, "jump into the middle of an instruction");
   }
-  /* Every target must be the start of an instruction. */
-  for (size_t i = 0; ok && i < len; i++)
-    if ((needed[i / 8] & (0x80 >> (i % 8))) && !(starts[i / 8] & (0x80 >> (i % 8))))
-      ok = fail(&c, i, "jump into the middle of an instruction");
   port_free(needed);
   port_free(starts);
   return ok;

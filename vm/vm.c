@@ -173,6 +173,8 @@ int uc_run_image(const unsigned char *image, size_t len, const char *name,
   uc_exe_name = name;
   uc_backtrace_active = s->backtrace;
   if (!uc_load_program(&img, name)) return 2;
+  uc_prog.image = image;   /* for primitives reading extra sections */
+  uc_prog.image_len = len;
   value res = uc_interpret(uc_prog.code, 1);
   if (is_exception_result(res)) {
     fatal_uncaught_exception(extract_exception(res));

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include "cli.h"
 
 #define MAX_ITEMS 256
@@ -21,6 +22,8 @@ struct job {
   const char *packages[MAX_ITEMS];
   int npackages;
   const char *output;
+  const char *crunch[MAX_ITEMS];   /* Name=DIR: read-only stores (tools/crunch) */
+  int ncrunch;
   const char *ram;             /* board RAM budget, e.g. "80k" */
   int prog_argc;
   char **prog_argv;
@@ -108,6 +111,65 @@ static void add_file(struct job *j, const char *f) {
   j->files[j->nfiles++] = f;
 }
 
+/* `ucaml.crunch` lines "Name subdir": subdir's files become module Name, a
+ * read-only key-value store inside the program (tools/crunch). */
+static void add_crunch_list(struct job *j, const char *dir) {
+  char path[PATH_MAX], name[128], sub[PATH_MAX / 2];
+  snprintf(path, sizeof path, "%s/ucaml.crunch", dir);
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return;
+  while (j->ncrunch < MAX_ITEMS && fscanf(f, "%127s %2047s", name, sub) == 2) {
+    char *spec = malloc(strlen(name) + strlen(dir) + strlen(sub) + 3);
+    sprintf(spec, "%s=%s/%s", name, dir, sub);
+    j->crunch[j->ncrunch++] = spec;
+  }
+  fclose(f);
+}
+
+/* Runs tools/crunch: `gen` (modules into dir, before compiling; their names
+ * are appended to argv from *n) or `attach` (the data, to the program). */
+static int crunch(const struct job *j, const char *dir, char **argv, int *n, const char *prog) {
+  if (j->ncrunch == 0) return 1;
+  char tool[PATH_MAX];
+  snprintf(tool, sizeof tool, "%s/tools/crunch", cli_root());
+  char blob[PATH_MAX + 16];
+  snprintf(blob, sizeof blob, "%s/crunch.blob", dir);
+  if (prog != NULL) {
+    char *args[] = {"python3", tool, "attach", (char *)prog, blob, NULL};
+    return run_command(args, NULL) == 0;
+  }
+  char *args[MAX_ITEMS + 5] = {"python3", tool, "gen", (char *)dir};
+  for (int i = 0; i < j->ncrunch; i++) {
+    args[4 + i] = (char *)j->crunch[i];
+    const char *name = strchr(j->crunch[i], '=');
+    char *ml = strndup(j->crunch[i], (size_t)(name - j->crunch[i]));
+    ml[0] = (char)(ml[0] >= 'A' && ml[0] <= 'Z' ? ml[0] + 32 : ml[0]);
+    char *file = malloc(strlen(ml) + 4);
+    sprintf(file, "%s.ml", ml);
+    argv[(*n)++] = file;
+    free(ml);
+  }
+  args[4 + j->ncrunch] = NULL;
+  int null = open("/dev/null", O_WRONLY);
+  int saved = dup(1);
+  dup2(null, 1);   /* gen prints the files it writes */
+  int rc = run_command(args, NULL);
+  dup2(saved, 1);
+  close(saved);
+  close(null);
+  return rc == 0;
+}
+
+/* The library of unikernel devices (build/ocaml/ucaml-mirage) is found by
+ * ocamlfind through OCAMLPATH. */
+static void add_ocamlpath(void) {
+  const char *old = getenv("OCAMLPATH");
+  char *path = malloc(strlen(cli_root()) + (old ? strlen(old) : 0) + 16);
+  sprintf(path, "%s/build/ocaml%s%s", cli_root(), old && *old ? ":" : "", old && *old ? old : "");
+  setenv("OCAMLPATH", path, 1);
+  free(path);
+}
+
 /* A directory stands for its sources: `ucaml.pkgs` (if any) lists packages,
  * `ucaml.files` the link order; otherwise main.ml alone. */
 static void add_directory(struct job *j, const char *dir) {
@@ -119,6 +181,7 @@ static void add_directory(struct job *j, const char *dir) {
     while (fscanf(f, "%255s", word) == 1) j->packages[j->npackages++] = strdup(word);
     fclose(f);
   }
+  add_crunch_list(j, dir);
   snprintf(path, sizeof path, "%s/ucaml.files", dir);
   f = fopen(path, "r");
   if (f != NULL) {
@@ -196,6 +259,8 @@ static int compile(const struct job *j, const char *out) {
     argv[n++] = "ocamlc";
   }
   argv[n++] = "-g";
+  add_ocamlpath();
+  if (!crunch(j, dir, argv, &n, NULL)) return 0;
   for (int i = 0; i < j->nfiles; i++) {
     char *src = realpath(j->files[i], NULL);
     if (src == NULL) {
@@ -217,7 +282,7 @@ static int compile(const struct job *j, const char *out) {
     if (rc == 127) fprintf(stderr, "ucaml: the OCaml compiler is missing (apt-get install ocaml-nox ocaml-findlib)\n");
     return 0;
   }
-  return 1;
+  return crunch(j, dir, NULL, NULL, out);
 }
 
 static const char *program_name(const struct job *j) {

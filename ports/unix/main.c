@@ -16,6 +16,7 @@
 #include "vm.h"
 #include "loader.h"
 #include "cli.h"
+#include "port.h"
 
 static void usage(void) {
   fputs("usage: ucaml exec [--heap SIZE] [--stack SIZE] PROGRAM.byte [ARGS...]\n"
@@ -112,6 +113,7 @@ static int cmd_exec(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  port_init();
   if (argc < 2) {
     usage();
     return 2;

@@ -13,6 +13,7 @@ log=$(mktemp); trap 'rm -f "$log"' EXIT
 if ! make -s -C "$root" -f ports/xtensa-qemu/port.mk xtensa-image \
      XTENSA_BYTECODE="$byte" XTENSA_OUT="$out" XTENSA_NAME="$(basename "$out" .elf)" \
      XTENSA_HEAP="$heap" XTENSA_STACK_WORDS="$stack" XTENSA_RAM="$ram" >"$log" 2>&1; then
-  cat "$log" >&2
+  # A refused file or an exceeded RAM budget: its one-line message only.
+  grep -o 'ucaml: .*' "$log" >&2 || cat "$log" >&2
   exit 2
 fi

@@ -15,9 +15,11 @@ extern const unsigned char ucaml_bytecode_start[], ucaml_bytecode_end[];
 extern const char ucaml_program_name[];
 extern const char *const ucaml_argv[];       /* fixed arguments, NULL-terminated */
 extern const char ucaml_heap_size[];   /* bytes ("64k"); "": the whole heap region */
-extern const char ucaml_stack_size[];  /* words; "": UC_DEFAULT_STACK_WORDS */
+extern const char ucaml_stack_size[];  /* words; "": board.ld's VM_STACK_WORDS */
 
 extern char __uc_heap_start[], __uc_heap_end[];
+/* board.ld's default VM stack in words, sized with the pool (its address). */
+extern char VM_STACK_WORDS[];
 
 int main(void);
 
@@ -30,7 +32,7 @@ int main(void)
   size_t heap = ucaml_heap_size[0] ? uc_parse_size(ucaml_heap_size) : 0;
   s.heap_bytes = heap ? heap : (size_t)(__uc_heap_end - __uc_heap_start);
   size_t stack = ucaml_stack_size[0] ? uc_parse_size(ucaml_stack_size) : 0;
-  if (stack) s.stack_words = stack;
+  s.stack_words = stack ? stack : (size_t)(uintptr_t)VM_STACK_WORDS;
 
   int nfixed = 0;
   while (ucaml_argv[nfixed]) nfixed++;

@@ -31,7 +31,7 @@ XQ_CFLAGS := $(XQ_SPECS) -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
 
 XQ_VM_SRC := $(sort $(wildcard vm/*.c))
 XQ_PRIM_SRC := $(sort $(wildcard vm/prim_*.c))
-XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/main.c
+XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/main.c $(XQ_DIR)/port_dev.c
 XQ_OBJ := $(patsubst %.c,$(XQ_BUILD)/obj/%.o,$(XQ_VM_SRC) $(XQ_PORT_SRC))
 XQ_HDR := $(wildcard vm/*.h $(XQ_DIR)/*.h)
 XQ_LIB := $(XQ_BUILD)/libucaml-vm.a
@@ -68,7 +68,8 @@ XQ_IMG = $(XQ_BUILD)/img/$(notdir $(XTENSA_OUT))
 , := ,
 XQ_DEFSYM = $(if $(XTENSA_RAM),-Wl$(,)--defsym=RAM_BUDGET=$(XTENSA_RAM)) \
   $(if $(XTENSA_CSTACK),-Wl$(,)--defsym=STACK_SIZE=$(XTENSA_CSTACK)) \
-  $(if $(XTENSA_POOL),-Wl$(,)--defsym=POOL_SIZE=$(XTENSA_POOL))
+  $(if $(XTENSA_POOL),-Wl$(,)--defsym=POOL_SIZE=$(XTENSA_POOL)) \
+  $(if $(XTENSA_STACK_WORDS),-Wl$(,)--defsym=VM_STACK_WORDS=$(XTENSA_STACK_WORDS))
 
 # Links $(XTENSA_OUT) from $(XTENSA_BYTECODE); prints its flash/RAM use.
 xtensa-image: xtensa

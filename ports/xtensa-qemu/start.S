@@ -83,7 +83,7 @@ _xq_vectors:
         .org    0x30            /* kernel exception */
         j       .Lfatal
         .org    0x50            /* user exception */
-        j       .Lfatal
+        j       .Luser
         .org    0x70            /* double exception */
         movi    a3, 135
         movi    a2, SYS_EXIT
@@ -92,6 +92,19 @@ _xq_vectors:
 .Llit_fatal:        .word xq_fatal_exception
 .Llit_stack_top2:   .word __stack_top
         .align  4
+/* The idle wait (port_dev.c) sleeps in WAITI until the CCOMPARE0 timer
+ * interrupt (a level-1 interrupt, EXCCAUSE 4): dismiss it by clearing
+ * INTENABLE and resume after the WAITI.  Anything else is fatal. */
+.Luser:
+        wsr.excsave1 a2
+        rsr.exccause a2
+        bnei    a2, 4, .Lnot_interrupt
+        movi    a2, 0
+        wsr.intenable a2
+        rsr.excsave1 a2
+        rfe
+.Lnot_interrupt:
+        rsr.excsave1 a2
 .Lfatal:
         rsr.exccause a2
         rsr.epc1     a3
@@ -100,3 +113,9 @@ _xq_vectors:
         l32r    a0, .Llit_fatal
         callx0  a0
 8:      j       8b
+
+/* Tells port_dev.c that the timer interrupt is handled above. */
+        .section .rodata
+        .global xq_timer_wakeup
+        .align  4
+xq_timer_wakeup: .word 1

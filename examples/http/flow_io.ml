@@ -1,0 +1,89 @@
+(* Buffered channels over any Mirage flow, as the I/O module cohttp-lwt's
+   server is built on (Cohttp_lwt.S.IO): this is how a cohttp server runs
+   over a MirageOS-style TCP flow. *)
+
+let ( >>= ) = Lwt.bind
+
+module Make (F : Mirage_flow.S) = struct
+  type 'a t = 'a Lwt.t
+
+  let ( >>= ) = ( >>= )
+  let return = Lwt.return
+
+  type ic = { flow : F.flow; mutable pending : Cstruct.t; mutable eof : bool }
+  type oc = { out : F.flow; buf : Buffer.t }
+  type conn = F.flow
+
+  exception Read_failed of F.error
+  exception Write_failed of F.write_error
+
+  type error = exn
+
+  let channels flow =
+    ({ flow; pending = Cstruct.empty; eof = false }, { out = flow; buf = Buffer.create 4096 })
+
+  (* Makes sure some input is pending, unless at end of input. *)
+  let fill ic =
+    if Cstruct.length ic.pending > 0 || ic.eof then Lwt.return_unit
+    else
+      F.read ic.flow >>= function
+      | Ok (`Data d) -> ic.pending <- d; Lwt.return_unit
+      | Ok `Eof -> ic.eof <- true; Lwt.return_unit
+      | Error e -> Lwt.fail (Read_failed e)
+
+  let take ic n =
+    let s = Cstruct.to_string ~len:n ic.pending in
+    ic.pending <- Cstruct.shift ic.pending n;
+    s
+
+  let read ic n =
+    fill ic >>= fun () ->
+    Lwt.return (take ic (min n (Cstruct.length ic.pending)))
+
+  (* A line ends with LF, its CR (if any) dropped. *)
+  let read_line ic =
+    let line = Buffer.create 80 in
+    let rec scan () =
+      fill ic >>= fun () ->
+      let len = Cstruct.length ic.pending in
+      if len = 0 then Lwt.return (if Buffer.length line = 0 then None else Some (Buffer.contents line))
+      else
+        match Cstruct.index ic.pending '\n' with
+        | Some i ->
+          Buffer.add_string line (take ic i);
+          ignore (take ic 1);
+          let l = Buffer.contents line in
+          let n = String.length l in
+          Lwt.return (Some (if n > 0 && l.[n - 1] = '\r' then String.sub l 0 (n - 1) else l))
+        | None ->
+          Buffer.add_string line (take ic len);
+          scan ()
+    in
+    scan ()
+
+  let write oc s =
+    Buffer.add_string oc.buf s;
+    Lwt.return_unit
+
+  let flush oc =
+    if Buffer.length oc.buf = 0 then Lwt.return_unit
+    else begin
+      let data = Cstruct.of_string (Buffer.contents oc.buf) in
+      Buffer.clear oc.buf;
+      F.write oc.out data >>= function
+      | Ok () -> Lwt.return_unit
+      | Error e -> Lwt.fail (Write_failed e)
+    end
+
+  let catch f =
+    Lwt.catch
+      (fun () -> f () >>= fun x -> Lwt.return (Ok x))
+      (function
+        | (Read_failed _ | Write_failed _) as e -> Lwt.return (Error e)
+        | e -> Lwt.fail e)
+
+  let pp_error ppf = function
+    | Read_failed e -> F.pp_error ppf e
+    | Write_failed e -> F.pp_write_error ppf e
+    | e -> Format.pp_print_string ppf (Printexc.to_string e)
+end

@@ -1,0 +1,220 @@
+(* The unikernel's operating system: the main loop that drives Lwt through
+   the port's one blocking wait, and the basic devices (time, clocks,
+   entropy, console).  Same code on every port. *)
+
+let ( >>= ) = Lwt.bind
+
+(* ---- Readiness of descriptors ---- *)
+
+module Io = struct
+  type waiters = {
+    fd : int;
+    mutable readers : unit Lwt.u list;
+    mutable writers : unit Lwt.u list;
+  }
+
+  let table : (int, waiters) Hashtbl.t = Hashtbl.create 64
+
+  let waiters fd =
+    match Hashtbl.find_opt table fd with
+    | Some w -> w
+    | None ->
+      let w = { fd; readers = []; writers = [] } in
+      Hashtbl.replace table fd w;
+      w
+
+  let forget_if_idle w =
+    if w.readers = [] && w.writers = [] && Hashtbl.find_opt table w.fd == Some w then
+      Hashtbl.remove table w.fd
+
+  let wait fd ~write =
+    let p, u = Lwt.task () in
+    let w = waiters fd in
+    if write then w.writers <- u :: w.writers else w.readers <- u :: w.readers;
+    Lwt.on_cancel p (fun () ->
+        w.readers <- List.filter (( != ) u) w.readers;
+        w.writers <- List.filter (( != ) u) w.writers;
+        forget_if_idle w);
+    p
+
+  (* Resolved when [fd] can be read (or has failed) / written. *)
+  let readable fd = wait fd ~write:false
+  let writable fd = wait fd ~write:true
+
+  let wake us = List.iter (fun u -> Lwt.wakeup u ()) (List.rev us)
+
+  (* Wakes every waiter of [fd], which is about to be closed: they retry and
+     see the closed flow. *)
+  let release fd =
+    match Hashtbl.find_opt table fd with
+    | None -> ()
+    | Some w ->
+      Hashtbl.remove table fd;
+      let rs = w.readers and ws = w.writers in
+      w.readers <- [];
+      w.writers <- [];
+      wake rs;
+      wake ws
+
+  let is_empty () = Hashtbl.length table = 0
+
+  (* [| fd; events; ... |] for Ucaml_dev.wait. *)
+  let poll_set () =
+    let a = Array.make (2 * Hashtbl.length table) 0 in
+    let i = ref 0 in
+    Hashtbl.iter
+      (fun fd w ->
+        a.(!i) <- fd;
+        a.(!i + 1) <- (if w.readers <> [] then Ucaml_dev.readable else 0)
+                      lor (if w.writers <> [] then Ucaml_dev.writable else 0);
+        i := !i + 2)
+      table;
+    a
+
+  let dispatch ready =
+    for i = 0 to (Array.length ready / 2) - 1 do
+      let fd = ready.(2 * i) and ev = ready.((2 * i) + 1) in
+      match Hashtbl.find_opt table fd with
+      | Some w when ev <> 0 ->
+        let rs = if ev land Ucaml_dev.readable <> 0 then w.readers else [] in
+        let ws = if ev land Ucaml_dev.writable <> 0 then w.writers else [] in
+        if rs <> [] then w.readers <- [];
+        if ws <> [] then w.writers <- [];
+        forget_if_idle w;
+        wake rs;
+        wake ws
+      | _ -> ()
+    done
+end
+
+(* ---- Timers and the main loop ---- *)
+
+let timers = Ucaml_timers.create ()
+
+exception Deadlock
+
+let () =
+  Printexc.register_printer (function
+    | Deadlock -> Some "Ucaml_os.Main.run: the program waits for nothing (no timer, no I/O) and can never wake up"
+    | _ -> None)
+
+module Main = struct
+  (* Blocks in the port until the next timer or ready descriptor; returns at
+     once when promises are paused (Lwt.pause). *)
+  let idle () =
+    let deadline =
+      if Lwt.paused_count () > 0 then 0L
+      else match Ucaml_timers.next_deadline timers with Some d -> d | None -> -1L
+    in
+    let fds = Io.poll_set () in
+    if Int64.compare deadline 0L < 0 && Array.length fds = 0 then raise Deadlock;
+    if Ucaml_dev.wait fds deadline > 0 then Io.dispatch fds
+
+  let run t =
+    let rec loop () =
+      Lwt.wakeup_paused ();
+      ignore (Ucaml_timers.run_due timers (Ucaml_dev.monotonic_ns ()));
+      match Lwt.state t with
+      | Lwt.Return v -> v
+      | Lwt.Fail e -> raise e
+      | Lwt.Sleep ->
+        idle ();
+        loop ()
+    in
+    loop ()
+end
+
+(* ---- Time and clocks ---- *)
+
+module Time = struct
+  let sleep_ns ns =
+    let p, u = Lwt.task () in
+    let deadline = Int64.add (Ucaml_dev.monotonic_ns ()) (max 0L ns) in
+    let e = Ucaml_timers.add timers deadline (fun () -> Lwt.wakeup u ()) in
+    Lwt.on_cancel p (fun () -> Ucaml_timers.cancel timers e);
+    p
+end
+
+module Mclock = struct
+  let elapsed_ns = Ucaml_dev.monotonic_ns
+  let period_ns () = None
+end
+
+module Pclock = struct
+  let ps_per_s = 1_000_000_000_000L
+
+  let now_d_ps () =
+    let s, ns, _ = Ucaml_dev.wall_clock () in
+    let days = Int64.div s 86400L and rem = Int64.rem s 86400L in
+    (Int64.to_int days, Int64.add (Int64.mul rem ps_per_s) (Int64.mul (Int64.of_int ns) 1000L))
+
+  let current_tz_offset_s () = None
+  let period_d_ps () = None
+
+  (* Whether the clock was set (false: it counts from boot). *)
+  let is_set () = let _, _, set = Ucaml_dev.wall_clock () in set
+end
+
+(* ---- Entropy ---- *)
+
+module Random = struct
+  type g = unit
+
+  let bytes n =
+    let b = Bytes.create n in
+    let secure = Ucaml_dev.entropy b in
+    (b, secure)
+
+  let generate ?g:_ n = Cstruct.of_bytes (fst (bytes n))
+
+  (* false on ports whose entropy is a seeded generator (emulators). *)
+  let is_secure () = snd (bytes 1)
+end
+
+(* ---- Console ---- *)
+
+module Console = struct
+  type t = { name : string; mutable read_open : bool; mutable write_open : bool }
+  type flow = t
+  type error = Ucaml_dev.error
+
+  let pp_error ppf e = Format.pp_print_string ppf (Ucaml_dev.error_message e)
+
+  type write_error = Mirage_flow.write_error
+
+  let pp_write_error = Mirage_flow.pp_write_error
+  let connect name = Lwt.return { name; read_open = true; write_open = true }
+  let name t = t.name
+  let disconnect _ = Lwt.return_unit
+
+  let write t buf =
+    if not t.write_open then Lwt.return (Error `Closed)
+    else begin
+      print_string (Cstruct.to_string buf);
+      flush stdout;
+      Lwt.return (Ok ())
+    end
+
+  let writev t bufs = write t (Cstruct.concat bufs)
+
+  let read t =
+    if not t.read_open then Lwt.return (Ok `Eof)
+    else
+      Io.readable 0 >>= fun () ->
+      let b = Bytes.create 512 in
+      let n = input stdin b 0 512 in
+      Lwt.return (Ok (if n = 0 then `Eof else `Data (Cstruct.of_bytes ~len:n b)))
+
+  let log _ s =
+    print_endline s;
+    Lwt.return_unit
+
+  let shutdown t mode =
+    (match mode with
+     | `read -> t.read_open <- false
+     | `write -> t.write_open <- false
+     | `read_write -> t.read_open <- false; t.write_open <- false);
+    Lwt.return_unit
+
+  let close t = shutdown t `read_write
+end

@@ -1,0 +1,255 @@
+/* port_dev.c: vm/port_dev.h on the emulated Xtensa board (QEMU `-M sim
+ * -cpu lx106 -semihosting`).
+ *
+ * What the emulator offers: clocks (CCOUNT), an idle wait, host files
+ * through semihosting (the block device) and nothing else: the `sim`
+ * machine has no network interface and no GPIO, so those calls return
+ * -PORT_DEV_ENOTSUP (programs that need networking are refused when their
+ * image is built, see tools/port-check.sh).  Entropy comes from a seeded
+ * generator and says so.  Beside each function: its ESP-IDF counterpart. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "port.h"
+#include "port_dev.h"
+#include "portconfig.h"
+#include "xq.h"
+
+static const char *const dev_messages[PORT_DEV_ERROR_COUNT] = {
+  [PORT_DEV_EAGAIN] = "operation would block",
+  [PORT_DEV_EINPROGRESS] = "operation in progress",
+  [PORT_DEV_EREFUSED] = "connection refused",
+  [PORT_DEV_ERESET] = "connection reset by peer",
+  [PORT_DEV_ECLOSED] = "connection closed",
+  [PORT_DEV_ETIMEDOUT] = "timed out",
+  [PORT_DEV_EUNREACHABLE] = "network unreachable",
+  [PORT_DEV_EADDRINUSE] = "address in use",
+  [PORT_DEV_ENOTSUP] = "not supported on this port (xtensa-qemu has no network or GPIO)",
+  [PORT_DEV_EINVAL] = "invalid argument",
+  [PORT_DEV_ERANGE] = "out of range",
+  [PORT_DEV_ENOENT] = "no such device",
+  [PORT_DEV_EREADONLY] = "read-only device",
+  [PORT_DEV_EMFILE] = "out of descriptors",
+  [PORT_DEV_EIO] = "input/output error",
+};
+
+/* ESP-IDF: the same table (esp_err_to_name for the codes mapped here). */
+const char *port_dev_error_message(int code)
+{
+  if (code < 0) code = -code;
+  if (code <= 0 || code >= PORT_DEV_ERROR_COUNT) return "unknown error";
+  return dev_messages[code];
+}
+
+/* ---- The wait ----
+ * The CPU sleeps in WAITI until the CCOMPARE0 timer interrupt at the
+ * deadline (xq_idle_until, in start.S's company: see idle.S... here inline).
+ * No descriptor can become ready on this board: they are never reported.
+ * ESP-IDF: lwip_select() with a timeout (sockets), or vTaskDelay(). */
+
+static inline void write_ccompare0(uint32_t v)
+{
+  __asm__ volatile("wsr.ccompare0 %0; isync" : : "a"(v));
+}
+
+static inline uint32_t read_intenable(void)
+{
+  uint32_t v;
+  __asm__ volatile("rsr.intenable %0" : "=a"(v));
+  return v;
+}
+
+static inline void write_intenable(uint32_t v)
+{
+  __asm__ volatile("wsr.intenable %0; rsync" : : "a"(v));
+}
+
+static inline uint32_t read_ccount(void)
+{
+  uint32_t c;
+  __asm__ volatile("rsr.ccount %0" : "=a"(c));
+  return c;
+}
+
+/* The timer interrupt of the lx106 configuration (CCOMPARE0). */
+#define TIMER0_INTERRUPT 6
+/* Whether start.S dismisses the timer interrupt (weak: 0 without it). */
+extern const int xq_timer_wakeup __attribute__((weak));
+
+static uint64_t ns_to_cycles(uint64_t ns)
+{
+  uint64_t s = ns / 1000000000u, r = ns % 1000000000u;
+  return s * XQ_CPU_HZ + r * XQ_CPU_HZ / 1000000000u;
+}
+
+/* Sleeps for at most `cycles` (< 2^31): arms CCOMPARE0 and waits in WAITI;
+ * the interrupt handler in start.S disables the timer interrupt again. */
+static void sleep_cycles(uint32_t cycles)
+{
+  write_ccompare0(read_ccount() + cycles);
+  write_intenable(read_intenable() | (1u << TIMER0_INTERRUPT));
+  __asm__ volatile("waiti 0" ::: "memory");
+  __asm__ volatile("rsil a2, 15" ::: "a2", "memory");
+}
+
+int port_dev_wait(struct port_dev_poll *fds, int n, uint64_t deadline_ns)
+{
+  for (int i = 0; i < n; i++) fds[i].ready = 0;
+  if (deadline_ns == PORT_DEV_FOREVER) return n > 0 ? -PORT_DEV_ENOTSUP : 0;
+  for (;;) {
+    uint64_t now = port_monotonic_ns();
+    if (now >= deadline_ns) return 0;
+    uint64_t left = ns_to_cycles(deadline_ns - now);
+    if (!&xq_timer_wakeup) continue;   /* no timer interrupt: spin */
+    sleep_cycles(left > 0x40000000u ? 0x40000000u : (uint32_t)left + 1);
+  }
+}
+
+/* ---- Entropy and the wall clock ---- */
+
+/* Seeded, NOT cryptographically secure (port_random_seed: xorshift mixed
+ * with CCOUNT).  ESP-IDF: esp_fill_random(), returning 1. */
+int port_dev_entropy(void *buf, size_t n)
+{
+  unsigned char *b = buf;
+  while (n > 0) {
+    uint32_t w;
+    port_random_seed(&w, 1);
+    size_t k = n < 4 ? n : 4;
+    memcpy(b, &w, k);
+    b += k;
+    n -= k;
+  }
+  return 0;
+}
+
+/* Seconds at boot baked in at build time (XTENSA_EPOCH), plus time since
+ * boot.  ESP-IDF: gettimeofday(), set by SNTP (esp_sntp_init). */
+extern const uint32_t ucaml_epoch_base __attribute__((weak));
+
+int port_dev_wall_clock(int64_t *sec, uint32_t *nsec)
+{
+  uint64_t ns = port_monotonic_ns();
+  uint32_t base = &ucaml_epoch_base ? ucaml_epoch_base : 0;
+  *sec = (int64_t)base + (int64_t)(ns / 1000000000u);
+  *nsec = (uint32_t)(ns % 1000000000u);
+  return base != 0;
+}
+
+/* ---- Sockets: none on this board ----
+ * ESP-IDF: lwIP sockets (see vm/port_dev.h). */
+
+int port_tcp_listen(const uint8_t addr[4], int port, int backlog) { return -PORT_DEV_ENOTSUP; }
+int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port) { return -PORT_DEV_ENOTSUP; }
+
+int port_tcp_connect(const uint8_t addr[4], int port, int *fd)
+{
+  *fd = -1;
+  return -PORT_DEV_ENOTSUP;
+}
+
+int port_tcp_connect_result(int fd) { return -PORT_DEV_ENOTSUP; }
+long port_sock_read(int fd, void *buf, size_t n) { return -PORT_DEV_ENOTSUP; }
+long port_sock_write(int fd, const void *buf, size_t n) { return -PORT_DEV_ENOTSUP; }
+int port_sock_shutdown(int fd, int how) { return -PORT_DEV_ENOTSUP; }
+int port_sock_close(int fd) { return -PORT_DEV_ENOTSUP; }
+int port_sock_address(int fd, int peer, uint8_t addr[4], int *port) { return -PORT_DEV_ENOTSUP; }
+int port_udp_bind(const uint8_t addr[4], int port) { return -PORT_DEV_ENOTSUP; }
+
+long port_udp_sendto(int fd, const void *buf, size_t n, const uint8_t addr[4], int port)
+{
+  return -PORT_DEV_ENOTSUP;
+}
+
+long port_udp_recvfrom(int fd, void *buf, size_t n, uint8_t addr[4], int *port)
+{
+  return -PORT_DEV_ENOTSUP;
+}
+
+/* ---- Block devices: a host file through semihosting, 512-byte sectors ----
+ * ESP-IDF: esp_partition_find_first + esp_partition_read/write (see
+ * vm/port_dev.h); the sector size becomes SPI_FLASH_SEC_SIZE. */
+
+#define SECTOR 512u
+
+static int block_error(int64_t r)
+{
+  switch (-r) {
+  case ENOENT: return -PORT_DEV_ENOENT;
+  case EACCES: case EROFS: return -PORT_DEV_EREADONLY;
+  case EMFILE: return -PORT_DEV_EMFILE;
+  default: return -PORT_DEV_EIO;
+  }
+}
+
+int port_block_open(const char *name, struct port_block_info *info)
+{
+  int writable = 1;
+  int fd = port_open(name, PORT_O_RDWR, 0);
+  if (fd == -EACCES || fd == -EROFS) {
+    writable = 0;
+    fd = port_open(name, PORT_O_RDONLY, 0);
+  }
+  if (fd < 0) return block_error(fd);
+  int64_t size = port_lseek(fd, 0, 2);
+  if (size < 0) {
+    port_close(fd);
+    return block_error(size);
+  }
+  info->sector_size = SECTOR;
+  info->sectors = (uint64_t)size / SECTOR;
+  info->writable = writable;
+  return fd;
+}
+
+/* Offsets travel in 32 bits through semihosting: devices up to 2 GB. */
+static int block_seek(int h, uint64_t sector)
+{
+  uint64_t off = sector * SECTOR;
+  if (off > INT32_MAX) return -PORT_DEV_ERANGE;
+  int64_t r = port_lseek(h, (int64_t)off, 0);
+  return r < 0 ? block_error(r) : 0;
+}
+
+int port_block_read(int h, uint64_t sector, void *buf, uint32_t count)
+{
+  int r = block_seek(h, sector);
+  if (r < 0) return r;
+  size_t len = (size_t)count * SECTOR;
+  while (len > 0) {
+    long n = port_read(h, buf, len);
+    if (n <= 0) return n < 0 ? block_error(n) : -PORT_DEV_ERANGE;
+    buf = (char *)buf + n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int port_block_write(int h, uint64_t sector, const void *buf, uint32_t count)
+{
+  int r = block_seek(h, sector);
+  if (r < 0) return r;
+  size_t len = (size_t)count * SECTOR;
+  while (len > 0) {
+    long n = port_write(h, buf, len);
+    if (n <= 0) return n < 0 ? block_error(n) : -PORT_DEV_EIO;
+    buf = (const char *)buf + n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int port_block_close(int h)
+{
+  return port_close(h) < 0 ? -PORT_DEV_EIO : 0;
+}
+
+/* ---- GPIO: the `sim` machine has none ----
+ * ESP-IDF: driver/gpio.h (see vm/port_dev.h): port_gpio_pins returns
+ * GPIO_NUM_MAX there. */
+
+int port_gpio_pins(void) { return 0; }
+int port_gpio_configure(int pin, int mode) { return -PORT_DEV_ENOTSUP; }
+int port_gpio_read(int pin) { return -PORT_DEV_ENOTSUP; }
+int port_gpio_write(int pin, int level) { return -PORT_DEV_ENOTSUP; }
