@@ -7,10 +7,10 @@
 #   tools/xtensa-ucaml.sh [--heap SIZE] [--stack SIZE] prog.byte [ARG...]
 #
 # Builds build/xtensa-qemu/run/<name>.elf first (quietly).  Settings from
-# the environment: XTENSA_RAM XTENSA_CSTACK XTENSA_POOL XTENSA_HEAP
-# XTENSA_STACK_WORDS XTENSA_ENV XTENSA_REPORT (see ports/xtensa-qemu/port.mk),
-# XTENSA_TIMEOUT (seconds, default 60), XTENSA_ICOUNT=0 to run without
-# -icount (default: deterministic cycle counts).
+# the environment: XTENSA_RAM XTENSA_PSRAM XTENSA_CSTACK XTENSA_POOL
+# XTENSA_HEAP XTENSA_STACK_WORDS XTENSA_ENV XTENSA_REPORT (see
+# ports/xtensa-qemu/port.mk), XTENSA_TIMEOUT (seconds, default 60),
+# XTENSA_ICOUNT=1 to run under -icount (deterministic cycle counts).
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 while [ $# -gt 0 ]; do
@@ -34,13 +34,14 @@ log=$root/build/xtensa-qemu/run/$tag.log
 if ! make -s -C "$root" -f ports/xtensa-qemu/port.mk xtensa-image \
      XTENSA_BYTECODE="$byte" XTENSA_OUT="$elf" XTENSA_NAME="$(basename "$byte")" \
      XTENSA_RAM="${XTENSA_RAM:-}" XTENSA_CSTACK="${XTENSA_CSTACK:-}" \
-     XTENSA_POOL="${XTENSA_POOL:-}" XTENSA_HEAP="${XTENSA_HEAP:-}" \
+     XTENSA_POOL="${XTENSA_POOL:-}" XTENSA_PSRAM="${XTENSA_PSRAM:-}" XTENSA_HEAP="${XTENSA_HEAP:-}" \
      XTENSA_STACK_WORDS="${XTENSA_STACK_WORDS:-}" XTENSA_ENV="${XTENSA_ENV:-}" \
      XTENSA_REPORT="${XTENSA_REPORT:-}" > "$log" 2>&1; then
   # A refused file or an exceeded RAM budget: its one-line message only.
   grep -o 'ucaml: .*' "$log" >&2 || cat "$log" >&2
   exit 2
 fi
-icount=-i
-[ "${XTENSA_ICOUNT:-1}" = 0 ] && icount=
+# -icount makes cycle counts repeatable but QEMU slower: off unless asked.
+icount=
+[ "${XTENSA_ICOUNT:-0}" = 1 ] && icount=-i
 exec "$root/ports/xtensa-qemu/run.sh" $icount -t "${XTENSA_TIMEOUT:-60}" "$elf" "$@"

@@ -10,7 +10,7 @@
 #include "gc_internal.h"
 
 int uc_backtrace_active;
-code_t uc_bt_buffer[UC_BACKTRACE_MAX];
+code_t *uc_bt_buffer;
 size_t uc_bt_len;
 value uc_bt_last_exn = VAL_UNIT;
 
@@ -30,6 +30,11 @@ void uc_backtrace_set_active(int flag) {
   uc_backtrace_set_last_exn(VAL_UNIT);
 }
 
+int uc_backtrace_alloc_buffer(void) {
+  if (uc_bt_buffer == NULL) uc_bt_buffer = port_alloc(UC_BACKTRACE_MAX * sizeof *uc_bt_buffer);
+  return uc_bt_buffer != NULL;
+}
+
 static void bt_add(code_t pc) {
   if (uc_bt_len < UC_BACKTRACE_MAX) uc_bt_buffer[uc_bt_len++] = pc;
 }
@@ -41,6 +46,7 @@ void uc_backtrace_record_raise(value exn, code_t pc, value *sp, value *trap_sp, 
     uc_bt_len = 0;
     uc_backtrace_set_last_exn(exn);
   }
+  if (!uc_backtrace_alloc_buffer()) return;
   if (uc_is_code_pointer((value)pc)) bt_add(pc);
   for (value *p = sp; p < trap_sp && uc_bt_len < UC_BACKTRACE_MAX; p++)
     if (uc_is_code_pointer(*p)) bt_add((code_t)*p);

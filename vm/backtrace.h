@@ -4,10 +4,13 @@
 
 #include "value.h"
 
-/* As ocamlrun: at most this many code pointers are kept per exception. */
+/* As ocamlrun: at most this many code pointers are kept per exception.
+ * The buffer is allocated when first needed (NULL until then, or if memory
+ * is short: nothing is recorded then). */
 #define UC_BACKTRACE_MAX 1024
-extern code_t uc_bt_buffer[UC_BACKTRACE_MAX];
+extern code_t *uc_bt_buffer;
 extern size_t uc_bt_len;
+int uc_backtrace_alloc_buffer(void);   /* 0 if it cannot be */
 extern value uc_bt_last_exn;
 
 /* Turns recording on or off; a change forgets the current backtrace. */

@@ -56,5 +56,7 @@ int64_t uc_deserialize_sint_8(void);
 void uc_deserialize_block_1(void *data, uintnat len);
 void uc_deserialize_block_8(void *data, uintnat len);
 noreturn void uc_deserialize_error(const char *msg);
+/* Bytes of input not yet read: bounds what a payload may claim to hold. */
+uintnat uc_deserialize_available(void);
 
 #endif

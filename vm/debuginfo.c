@@ -12,7 +12,10 @@
  * out the few fields needed.  Values shared within a unit (locations, file
  * names) are marshalled once and referred to by object number afterwards; a
  * small cache keeps the recent ones, and a miss finds the object again by
- * scanning the unit's data from its start. */
+ * scanning from a checkpoint noted on the way.
+ *
+ * Only events a backtrace slot can match are kept (see slot_map), each in
+ * 20 bytes; names are not copied but point into the section. */
 #include <stdlib.h>
 #include "debuginfo.h"
 #include "interp.h"
@@ -169,7 +172,6 @@ static void coded_item(struct reader *r, struct item *it, int code) {
   }
 }
 
-/* Reads one code: a block's fields are the items that follow it. */
 static void add_checkpoint(struct reader *r) {
   struct checkpoints *ck = r->ck;
   if (ck->n == ck->cap) {
@@ -185,6 +187,7 @@ static void add_checkpoint(struct reader *r) {
   ck->at[ck->n++] = (struct checkpoint){r->p, r->nobj};
 }
 
+/* Reads one code: a block's fields are the items that follow it. */
 static void read_item(struct reader *r, struct item *it) {
   it->kind = IT_LEAF;
   it->n = 0;
@@ -281,9 +284,10 @@ static void mark_instruction(uint8_t *map, const int32_t *code, size_t words, si
   }
 }
 
-/* A bitmap of the code offsets a backtrace slot (a code pointer the
- * interpreter leaves on the stack, or a raise instruction) can match:
- * events elsewhere are never looked up, so are not kept.  NULL (keep all)
+/* A bitmap of the code offsets a backtrace slot can match: events
+ * elsewhere are never looked up, so are not kept.  Slots are raise
+ * instructions and the code pointers the interpreter pushes (return
+ * addresses, the pc of C calls): this follows interp.c.  NULL (keep all)
  * if the code cannot be decoded or memory is short. */
 static uint8_t *slot_map(void) {
   const int32_t *code = uc_prog.code_section;
@@ -588,18 +592,9 @@ static int cmp_raw_event(const void *x, const void *y) {
   return c;
 }
 
-/* Rewrites the sorted raw events in place as the smaller final events, with
- * one name pair per run of events sharing their names. */
 static int same_location(const struct raw_event *a, const struct raw_event *b) {
   return a->pc == b->pc && a->line == b->line && a->start == b->start && a->end == b->end &&
          a->file == b->file && a->defname == b->defname;
-}
-
-/* A lookup takes the last event at an offset, or the first at the next
- * one: events between them, and copies, are never seen. */
-static int redundant(const struct raw_event *raw, size_t n, size_t i, const struct raw_event *kept) {
-  if (kept != NULL && same_location(kept, &raw[i])) return 1;
-  return i > 0 && i + 1 < n && raw[i - 1].pc == raw[i].pc && raw[i + 1].pc == raw[i].pc;
 }
 
 static int add_name(size_t *nnames, size_t *cap, uint32_t file, uint32_t defname) {
@@ -616,16 +611,29 @@ static int add_name(size_t *nnames, size_t *cap, uint32_t file, uint32_t defname
   return 1;
 }
 
+static uint32_t raw_pc(const struct raw_event *raw, size_t i) {
+  struct raw_event e;
+  memcpy(&e, &raw[i], sizeof e);
+  return e.pc;
+}
+
 /* Rewrites the sorted raw events in place as the smaller final events, with
- * one name pair per run of events sharing their names. */
+ * one name pair per run of events sharing their names.  A lookup takes the
+ * last event at an offset or the first at the next one, so events between
+ * those two, and repeats, are dropped.  Writing event k never reaches raw
+ * event k + 1, but may reach raw event k - 1: its pc is kept aside. */
 static int compact(struct raw_event *raw, size_t n) {
   size_t nnames = 0, cap = 0, kept = 0;
-  struct raw_event last;
+  struct raw_event last = {0, 0, 0, 0, 0, 0}, cur;
+  uint32_t prev_pc = UINT32_MAX;
   for (size_t i = 0; i < n; i++) {
-    if (redundant(raw, n, i, kept ? &last : NULL)) continue;
-    memcpy(&last, &raw[i], sizeof last);
-    if (!add_name(&nnames, &cap, last.file, last.defname)) return 0;
-    struct event e = {last.pc, (uint32_t)(nnames - 1), last.line, last.start, last.end};
+    memcpy(&cur, &raw[i], sizeof cur);
+    int middle = i > 0 && i + 1 < n && prev_pc == cur.pc && raw_pc(raw, i + 1) == cur.pc;
+    prev_pc = cur.pc;
+    if (middle || (kept > 0 && same_location(&last, &cur))) continue;
+    last = cur;
+    if (!add_name(&nnames, &cap, cur.file, cur.defname)) return 0;
+    struct event e = {cur.pc, (uint32_t)(nnames - 1), cur.line, cur.start, cur.end};
     memcpy((char *)raw + kept++ * sizeof e, &e, sizeof e);
   }
   struct name_pair *fit = port_realloc(names, (nnames ? nnames : 1) * sizeof *names);
@@ -645,6 +653,24 @@ static void discard(struct builder *b) {
   num_events = num_names = 0;
 }
 
+/* Fills the table; 0 if the section is malformed.  Short of memory, the
+ * table stays empty: locations are unknown. */
+static int build(struct builder *b) {
+  if (!read_units(b, 0)) return 0;
+  if (b->count == 0) return 1;
+  b->capacity = b->count;
+  b->count = 0;
+  b->ev = port_alloc(b->capacity * sizeof *b->ev);
+  if (b->ev == NULL) return 1;
+  if (!read_units(b, 1) || b->count != b->capacity) {
+    discard(b);
+    return 0;
+  }
+  qsort(b->ev, b->count, sizeof *b->ev, cmp_raw_event);
+  if (!compact(b->ev, b->count)) discard(b);
+  return 1;
+}
+
 static void load(void) {
   status = 1;
   if (uc_prog.debug_info == NULL) return;   /* not linked with -g */
@@ -653,20 +679,7 @@ static void load(void) {
   memset(b, 0, sizeof *b);
   b->section = uc_prog.debug_info;
   b->slots = slot_map();
-  int ok = read_units(b, 0);
-  if (ok && b->count > 0) {
-    b->capacity = b->count;
-    b->count = 0;
-    b->ev = port_alloc(b->capacity * sizeof *b->ev);
-    ok = b->ev != NULL && read_units(b, 1) && b->count == b->capacity;
-    if (ok) {
-      qsort(b->ev, b->count, sizeof *b->ev, cmp_raw_event);
-      if (!compact(b->ev, b->count)) discard(b);
-    } else {
-      discard(b);
-    }
-  }
-  if (!ok) status = -2;
+  if (!build(b)) status = -2;
   port_free(b->ck.at);
   port_free(b->slots);
   port_free(b);

@@ -32,10 +32,7 @@ static value builtin_exn(int index) {
   return field(uc_global_data, index);
 }
 
-noreturn void uc_raise_constant(value tag) {
-  uc_backtrace_record_c_raise(tag);
-  uc_raise(tag);
-}
+noreturn void uc_raise_constant(value tag) { uc_raise(tag); }
 
 noreturn void uc_raise_with_arg(value tag, value arg) {
   UC_ROOTS2(tag, arg);
@@ -43,7 +40,6 @@ noreturn void uc_raise_with_arg(value tag, value arg) {
   field(b, 0) = tag;
   field(b, 1) = arg;
   UC_UNROOT();
-  uc_backtrace_record_c_raise(b);
   uc_raise(b);
 }
 

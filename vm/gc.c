@@ -291,10 +291,6 @@ static void scan_major_for_young(void) {
   }
 }
 
-static uintnat free_words_total(void) {
-  return free_list_words + (uintnat)(heap_end - major_top);
-}
-
 static void do_minor_gc(void) {
   promote_todo = 0;
   scan_roots(oldify);
@@ -311,10 +307,22 @@ static void do_minor_gc(void) {
   stat_minor_gcs++;
 }
 
+/* Room promotion is sure to find, whatever the sizes: the wilderness, plus
+ * what first-fit can carve from each large free block before its remainder
+ * becomes too small to be useful. */
+static uintnat safe_promotion_capacity(void) {
+  uintnat room = (uintnat)(heap_end - major_top);
+  const mlsize_t waste = WHSIZE(MAX_YOUNG_WOSIZE) + SMALL_MAX + 2;
+  for (value b = free_large; b != 0; b = field(b, 0))
+    if (wosize_val(b) > waste) room += wosize_val(b) - waste;
+  return room;
+}
+
 void uc_minor_gc(void) {
   if (uc_young_ptr == young_start) return;
-  /* Every young block might survive: make sure they would fit. */
-  if (free_words_total() < (uintnat)(uc_young_ptr - young_start) + 16) {
+  /* Every young block might survive: copy only when they surely fit;
+   * otherwise a full collection finds out exactly what survives. */
+  if (safe_promotion_capacity() < (uintnat)(uc_young_ptr - young_start)) {
     full_gc(0);
     return;
   }
@@ -600,6 +608,79 @@ static void clear_young_marks(void) {
   }
 }
 
+/* ---- promotion after a full mark ----
+ * The mark told which young blocks live.  They are moved in nursery order,
+ * so a failure to find room is detected before anything is lost: the moves
+ * done so far are undone and Out_of_memory is raised with the nursery as it
+ * was.  Then every reference to them (roots, remembered old fields, the
+ * moved blocks' own fields) is redirected. */
+static mlsize_t young_block_wosize(value *p) {
+  header_t hd = *(header_t *)p;
+  if (hd == 0) return wosize_val(field(val_hp(p), 0));   /* moved: ask the copy */
+  return hd_wosize(hd);
+}
+
+static void undo_moves(value *stop) {
+  for (value *p = young_start; p < stop; p += WHSIZE(young_block_wosize(p))) {
+    if (*(header_t *)p != 0) continue;
+    value b = val_hp(p), copy = field(b, 0);
+    *(header_t *)p = hd_val(copy);
+    field(b, 0) = field(copy, 0);
+    mlsize_t whsize = WHSIZE(wosize_val(copy));
+    free_block_insert(hp_val(copy), whsize);
+    allocated_since_major -= whsize;
+  }
+}
+
+static void forward_ref(value *ref) {
+  value v = *ref;
+  if (!is_block(v) || !in_young(v)) return;
+  value start = block_start(v);
+  if (hd_val(start) == 0) *ref = field(start, 0) + (v - start);
+}
+
+static int promote_marked_young(void) {
+  value *end = uc_young_ptr;
+  for (value *p = young_start; p < end;) {
+    header_t hd = *(header_t *)p;
+    mlsize_t sz = hd_wosize(hd);
+    if (hd_color(hd) == COLOR_BLACK) {
+      header_t *dest = major_alloc_raw(sz, 0);
+      if (dest == NULL) {
+        undo_moves(p);
+        return 0;
+      }
+      *dest = with_color(hd, COLOR_WHITE);
+      memcpy(dest + 1, p + 1, sz * WORD_BYTES);
+      stat_promoted_words += WHSIZE(sz);
+      *(header_t *)p = 0;
+      field(val_hp(p), 0) = val_hp(dest);
+    }
+    p += WHSIZE(sz);
+  }
+  scan_roots(forward_ref);
+  for (size_t i = 0; i < remembered_len; i++) forward_ref(remembered[i]);
+  for (value *p = young_start; p < end; p += WHSIZE(young_block_wosize(p))) {
+    if (*(header_t *)p != 0) continue;
+    value copy = field(val_hp(p), 0);
+    if (tag_val(copy) < NO_SCAN_TAG)
+      for (mlsize_t i = 0; i < wosize_val(copy); i++) forward_ref(&field(copy, i));
+  }
+  if (remembered_overflow) {
+    for (value *p = major_start; p < major_top; p += WHSIZE(hd_wosize(*(header_t *)p))) {
+      header_t hd = *(header_t *)p;
+      if (hd_color(hd) == COLOR_BLUE || hd_tag(hd) >= NO_SCAN_TAG) continue;
+      for (mlsize_t i = 0; i < hd_wosize(hd); i++) forward_ref(&field(val_hp(p), i));
+    }
+  }
+  remembered_len = 0;
+  remembered_overflow = 0;
+  stat_minor_words += (double)(end - young_start);
+  uc_young_ptr = young_start;
+  stat_minor_gcs++;
+  return 1;
+}
+
 static void full_gc(int forced) {
   if (full_gc_running) return;
   full_gc_running = 1;
@@ -625,11 +706,10 @@ static void full_gc(int forced) {
   stat_major_gcs++;
   if (forced) stat_forced_major++;
   full_gc_running = 0;
-  if (free_words_total() < marked_young_words + 16) {
+  if (!promote_marked_young()) {
     clear_young_marks();
     uc_raise_out_of_memory();
   }
-  do_minor_gc();
 }
 
 void uc_full_gc(void) { full_gc(1); }
@@ -667,9 +747,9 @@ static void scan_roots(root_action act) {
   for (struct uc_roots *f = uc_local_roots; f != NULL; f = f->prev)
     for (int i = 0; i < f->n; i++) act(f->slot[i]);
   for (size_t i = 0; i < global_roots_len; i++) act(global_roots[i]);
-  /* Finalisable values are strong for the minor collector only; the major
-   * one decides their fate in final_update. */
-  if (act == oldify) {
+  /* Finalisable values are strong when young blocks move; the major mark
+   * decides their fate in final_update. */
+  if (act != mark_root) {
     for (size_t i = 0; i < finals_len; i++) {
       act(&finals[i].fn);
       act(&finals[i].val);

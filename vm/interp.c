@@ -143,8 +143,9 @@ static value run(code_t pc, value *boundary, int raised) {
   value env = atom(0);
   intnat extra_args = 0;
 
-  if (raised) {
+  if (raised) {   /* raised from C: the backtrace starts at the C call */
     accu = uc_exn_bucket;
+    if (uc_backtrace_active) uc_backtrace_record_c_raise(accu);
     goto raise_notrace;
   }
 
@@ -711,6 +712,7 @@ static value run(code_t pc, value *boundary, int raised) {
 stack_overflow:
   uc_stack_sp = sp;
   accu = field(uc_global_data, EXN_STACK_OVERFLOW);
+  if (uc_backtrace_active) uc_backtrace_record_raise(accu, NULL, sp, trap_sp, 0);
   goto raise_notrace;
 }
 

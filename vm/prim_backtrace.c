@@ -29,6 +29,8 @@ PRIM value caml_restore_raw_backtrace(value exn, value bt) {
   uc_backtrace_set_last_exn(exn);
   mlsize_t n = wosize_val(bt);
   if (n > UC_BACKTRACE_MAX) n = UC_BACKTRACE_MAX;
+  uc_bt_len = 0;
+  if (n == 0 || !uc_backtrace_alloc_buffer()) return VAL_UNIT;
   for (mlsize_t i = 0; i < n; i++) uc_bt_buffer[i] = pc_of_slot(field(bt, i));
   uc_bt_len = n;
   return VAL_UNIT;

@@ -680,7 +680,9 @@ static uintnat deserialize_bigarray(void *dst) {
   if (num_dims > BA_MAX_NUM_DIMS)
     uc_deserialize_error("input_value: wrong number of bigarray dimensions");
   b->num_dims = (intnat)num_dims;
-  b->flags = (intnat)uc_deserialize_uint_4() | BA_MANAGED;
+  /* The data is always ours: input claiming another owner (a mapped file)
+   * would keep the finaliser from freeing it. */
+  b->flags = ((intnat)uc_deserialize_uint_4() & ~(intnat)BA_MANAGED_MASK) | BA_MANAGED;
   b->proxy = NULL;
   b->data = NULL;
   for (intnat i = 0; i < b->num_dims; i++) {
@@ -693,6 +695,9 @@ static uintnat deserialize_bigarray(void *dst) {
     if (mul_overflows(n, (uintnat)b->dim[i], &n))
       uc_deserialize_error("input_value: size overflow for bigarray");
   if (ba_kind(b) > BA_CHAR) uc_deserialize_error("input_value: bad bigarray kind");
+  /* Every element takes at least one byte of input: a short input cannot
+   * ask for a huge allocation. */
+  if (n > uc_deserialize_available()) uc_deserialize_error("input_value: truncated bigarray");
   if (mul_overflows(n, element_size[ba_kind(b)], &size))
     uc_deserialize_error("input_value: size overflow for bigarray");
   b->data = port_alloc(size > 0 ? size : 1);

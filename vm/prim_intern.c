@@ -309,10 +309,17 @@ static void shift_to_infix(value *dest, uintnat ofs) {
 }
 
 static value read_block(tag_t tag, mlsize_t size) {
-  if (size == 0) return atom(tag);
+  /* Closures, objects, forwarders and the no-scan tags have fields that the
+   * runtime reads whatever the size (code pointer and closure info, object
+   * id, custom operations): stock marshalling never writes them empty. */
+  if (size == 0) {
+    if (tag >= CLOSURE_TAG) intern_fail(MSG_ILL_FORMED);
+    return atom(tag);
+  }
   /* Tags with a special representation never come with a plain header;
    * accepting them would hand the collector ill-formed blocks. */
-  if ((tag >= INFIX_TAG && tag != FORWARD_TAG) || (tag == OBJECT_TAG && size < 2))
+  if ((tag >= INFIX_TAG && tag != FORWARD_TAG) || (tag == OBJECT_TAG && size < 2) ||
+      (tag == CLOSURE_TAG && size < 2))
     intern_fail(MSG_ILL_FORMED);
   value v = carve(size, tag);
   for (mlsize_t i = 0; i < size; i++) field(v, i) = VAL_UNIT;
@@ -621,6 +628,7 @@ int uc_custom_fixed_sizes(const char *identifier, uintnat *bsize_32, uintnat *bs
   return 0;
 }
 
+uintnat uc_deserialize_available(void) { return (uintnat)(ist.end - ist.src); }
 int uc_deserialize_uint_1(void) { return (int)read8u(); }
 int uc_deserialize_sint_1(void) { return (int8_t)read8u(); }
 int uc_deserialize_uint_2(void) { return (int)read_be(2); }

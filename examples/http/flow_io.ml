@@ -31,6 +31,11 @@ module Make (F : Mirage_flow.S) = struct
       | Ok `Eof -> ic.eof <- true; Lwt.return_unit
       | Error e -> Lwt.fail (Read_failed e)
 
+  let index_of_newline c =
+    let n = Cstruct.length c in
+    let rec go i = if i >= n then None else if Cstruct.get_char c i = '\n' then Some i else go (i + 1) in
+    go 0
+
   let take ic n =
     let s = Cstruct.to_string ~len:n ic.pending in
     ic.pending <- Cstruct.shift ic.pending n;
@@ -48,7 +53,7 @@ module Make (F : Mirage_flow.S) = struct
       let len = Cstruct.length ic.pending in
       if len = 0 then Lwt.return (if Buffer.length line = 0 then None else Some (Buffer.contents line))
       else
-        match Cstruct.index ic.pending '\n' with
+        match index_of_newline ic.pending with
         | Some i ->
           Buffer.add_string line (take ic i);
           ignore (take ic 1);

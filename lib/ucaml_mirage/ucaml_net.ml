@@ -102,13 +102,18 @@ module Tcp = struct
   let dst f = f.dst
   let read_size = 4096
 
+  (* Data that was there without waiting is handed over after a pause (one
+     turn of the main loop): a peer that keeps sending cannot starve the
+     other connections. *)
   let read f =
     if f.closed || f.read_shut then Lwt.return (Ok `Eof)
     else begin
       let buf = Cstruct.create_unsafe read_size in
-      retry ~wait:(fun () -> Ucaml_os.Io.readable f.fd)
+      let waited = ref false in
+      retry ~wait:(fun () -> waited := true; Ucaml_os.Io.readable f.fd)
         (fun () -> if f.closed then 0 else sock_read f.fd buf.Cstruct.buffer 0 read_size)
       >>= fun n ->
+      (if !waited then Lwt.return_unit else Lwt.pause ()) >>= fun () ->
       if n > 0 then Lwt.return (Ok (`Data (Cstruct.sub buf 0 n)))
       else if n = 0 || f.closed then Lwt.return (Ok `Eof)
       else match error_of_code n with

@@ -7,9 +7,12 @@
 #        XTENSA_OUT=prog.elf [XTENSA_RAM=0x14000] [XTENSA_CSTACK=16384] \
 #        [XTENSA_POOL=...] [XTENSA_HEAP=64k] [XTENSA_STACK_WORDS=4k] \
 #        [XTENSA_ARGS='a b'] [XTENSA_ENV='OCAMLRUNPARAM=b'] [XTENSA_REPORT=1]
+#        [XTENSA_PSRAM=16M]
 #       links a firmware running prog.byte; XTENSA_RAM is the RAM budget in
 #       bytes (default 320 KB), XTENSA_CSTACK the C stack, XTENSA_POOL the
-#       port_alloc arena (default budget/8); the heap gets the rest.
+#       port_alloc arena (VM stack and tables); the heap gets the rest.
+#       XTENSA_PSRAM adds external RAM (like an ESP32 module's PSRAM) that
+#       holds the pool and the heap instead (see board.ld).
 #   ports/xtensa-qemu/run.sh [-i] [-t SECONDS] prog.elf [ARG...]
 #       runs it under qemu-system-xtensa (-i: -icount shift=0)
 #
@@ -63,13 +66,15 @@ $(XQ_LIBGCC): tools/xtensa-libgcc.sh $(XQ_DIR)/divdi.c
 XTENSA_RAM ?=
 XTENSA_CSTACK ?=
 XTENSA_POOL ?=
+XTENSA_PSRAM ?=
 XTENSA_ARGS ?=
 XQ_IMG = $(XQ_BUILD)/img/$(notdir $(XTENSA_OUT))
 , := ,
 XQ_DEFSYM = $(if $(XTENSA_RAM),-Wl$(,)--defsym=RAM_BUDGET=$(XTENSA_RAM)) \
   $(if $(XTENSA_CSTACK),-Wl$(,)--defsym=STACK_SIZE=$(XTENSA_CSTACK)) \
   $(if $(XTENSA_POOL),-Wl$(,)--defsym=POOL_SIZE=$(XTENSA_POOL)) \
-  $(if $(XTENSA_STACK_WORDS),-Wl$(,)--defsym=VM_STACK_WORDS=$(XTENSA_STACK_WORDS))
+  $(if $(XTENSA_STACK_WORDS),-Wl$(,)--defsym=VM_STACK_WORDS=$(XTENSA_STACK_WORDS)) \
+  $(if $(XTENSA_PSRAM),-Wl$(,)--defsym=PSRAM_SIZE=$(XTENSA_PSRAM))
 
 # Links $(XTENSA_OUT) from $(XTENSA_BYTECODE); prints its flash/RAM use.
 xtensa-image: xtensa

@@ -27,6 +27,6 @@ let () =
   for _ = 1 to 100 do Gc.finalise (fun _ -> incr finalised) (ref 0) done;
   Gc.full_major ();
   Printf.printf "finalised %d\n" !finalised;
-  let big = Array.init 100000 (fun i -> Some i) in
+  let big = Array.init 100000 (fun i -> Some (i mod 1000)) in
   Gc.compact ();
   Printf.printf "big %d\n" (Array.fold_left (fun a o -> match o with Some i -> a + i | None -> a) 0 big)
