@@ -3,7 +3,7 @@
 # apt-get; otherwise it prints the command to run.
 pkgs="ocaml-nox ocaml-findlib ocaml-source gcc gcc-multilib clang make python3 time
       gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc gcc-12-source
-      liblwt-ocaml-dev"
+      liblwt-ocaml-dev libcstruct-ocaml-dev libcohttp-lwt-ocaml-dev curl wrk"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

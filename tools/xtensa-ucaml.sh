@@ -36,7 +36,7 @@ if ! make -s -C "$root" -f ports/xtensa-qemu/port.mk xtensa-image \
      XTENSA_RAM="${XTENSA_RAM:-}" XTENSA_CSTACK="${XTENSA_CSTACK:-}" \
      XTENSA_POOL="${XTENSA_POOL:-}" XTENSA_PSRAM="${XTENSA_PSRAM:-}" XTENSA_HEAP="${XTENSA_HEAP:-}" \
      XTENSA_STACK_WORDS="${XTENSA_STACK_WORDS:-}" XTENSA_ENV="${XTENSA_ENV:-}" \
-     XTENSA_REPORT="${XTENSA_REPORT:-}" > "$log" 2>&1; then
+     XTENSA_REPORT="${XTENSA_REPORT:-}" XTENSA_QUIET=1 > "$log" 2>&1; then
   # A refused file or an exceeded RAM budget: its one-line message only.
   grep -o 'ucaml: .*' "$log" >&2 || cat "$log" >&2
   exit 2

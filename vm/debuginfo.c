@@ -274,6 +274,15 @@ static void mark_instruction(uint8_t *map, const int32_t *code, size_t words, si
   case OP_RAISE: case OP_RERAISE:
     mark_slot(map, words, at);
     break;
+  /* Nursery allocations: memprof's callstacks start at the pc the
+   * allocation's slow path saves (after the operands it has read). */
+  case OP_MAKEBLOCK1: case OP_MAKEBLOCK2: case OP_MAKEBLOCK3:
+  case OP_MAKEFLOATBLOCK: case OP_GETFLOATFIELD: case OP_GRAB: case OP_CLOSURE:
+    mark_slot(map, words, at + 2);
+    break;
+  case OP_MAKEBLOCK: case OP_CLOSUREREC:
+    mark_slot(map, words, at + 3);
+    break;
   case OP_PUSH_RETADDR: {
     intptr_t target = (intptr_t)(at + 1) + code[at + 1];
     if (target >= 0 && (size_t)target < words) mark_slot(map, words, (size_t)target);

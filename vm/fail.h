@@ -36,6 +36,10 @@ noreturn void uc_sys_error(const char *arg, int err);
 /* Sys_error with a printf-style message. */
 noreturn void uc_sys_errorf(const char *fmt, ...);
 
+/* Before the global data exists (while it is being read), exceptions have
+ * no values yet: the message of the failure is kept here for the loader. */
+extern char uc_early_failure[200];
+
 /* A fatal runtime error: message on stderr, exit status 2. */
 noreturn void uc_fatal(const char *fmt, ...);
 

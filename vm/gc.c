@@ -22,6 +22,7 @@
 #include "config.h"
 #include "custom.h"
 #include "fail.h"
+#include "memprof.h"
 #include "port.h"
 
 header_t uc_atom_table[256];
@@ -200,6 +201,7 @@ value uc_alloc_major(mlsize_t wosize, tag_t tag) {
   value b = val_hp(hp);
   if (tag < NO_SCAN_TAG)
     for (mlsize_t i = 0; i < wosize; i++) field(b, i) = VAL_UNIT;
+  if (uc_memprof_sampling) uc_memprof_track_major(b);
   return b;
 }
 
@@ -235,7 +237,17 @@ static value promote_block(value v) {
   return r;
 }
 
-static void oldify(value *p);
+/* A forced lazy value (Forward block) can be bypassed: references to it
+ * are redirected to its contents, unless those are themselves lazy, a float
+ * (flat float arrays tell floats by their tag) or outside the heap. */
+static int may_bypass_forward(value target) {
+  if (!is_block(target)) return 1;
+  if (!in_young(target) && !in_major(target)) return 0;
+  header_t hd = hd_val(target);
+  if (hd == 0) hd = hd_val(field(target, 0));   /* already promoted */
+  tag_t tag = hd_tag(hd);
+  return tag != FORWARD_TAG && tag != LAZY_TAG && tag != DOUBLE_TAG;
+}
 
 static void oldify(value *p) {
   for (;;) {
@@ -245,6 +257,10 @@ static void oldify(value *p) {
     if (hd == 0) {
       *p = field(v, 0);
       return;
+    }
+    if (hd_tag(hd) == FORWARD_TAG && may_bypass_forward(field(v, 0))) {
+      *p = field(v, 0);
+      continue;
     }
     if (hd_tag(hd) == INFIX_TAG) {
       mlsize_t off = infix_offset_hd(hd);
@@ -305,6 +321,7 @@ static void do_minor_gc(void) {
   stat_minor_words += (double)(uc_young_ptr - young_start);
   uc_young_ptr = young_start;
   stat_minor_gcs++;
+  uc_memprof_minor_done();
 }
 
 /* Room promotion is sure to find, whatever the sizes: the wilderness, plus
@@ -330,10 +347,27 @@ void uc_minor_gc(void) {
   if (allocated_since_major > growth_allowance() && !full_gc_running) full_gc(0);
 }
 
-void uc_gc_make_young_room(mlsize_t whsize) {
+static void collect_for_young(mlsize_t whsize) {
   uc_minor_gc();
   if (gc_stress && stat_minor_gcs % 16 == 0) full_gc(0);
-  if (uc_young_ptr + whsize > uc_young_end) uc_fatal("nursery too small for a %lu-word block", (unsigned long)whsize);
+  if (uc_young_ptr + whsize > young_end_real) uc_fatal("nursery too small for a %lu-word block", (unsigned long)whsize);
+}
+
+void uc_gc_ensure_young_room(mlsize_t whsize) {
+  if (uc_young_ptr + whsize > young_end_real) collect_for_young(whsize);
+}
+
+value *uc_gc_nursery_end(void) { return young_end_real; }
+
+/* uc_young_end is the nursery's end, or memprof's next sampled word. */
+void uc_gc_make_young_room(mlsize_t whsize) {
+  uc_gc_ensure_young_room(whsize);
+  if (uc_young_ptr + whsize > uc_young_end) uc_memprof_track_young(whsize);
+}
+
+void uc_gc_alloc_small_slow(mlsize_t whsize) {
+  uc_gc_ensure_young_room(whsize);
+  if (uc_young_ptr + whsize > uc_young_end) uc_memprof_sample_young_now(whsize);
 }
 
 /* ---- marking ---- */
@@ -385,6 +419,10 @@ static void mark_drain(void) {
     else e->next = end;
     for (; i < end; i++) {
       value f = field(b, i);
+      if (!is_block(f)) continue;
+      while (is_block(f) && (in_young(f) || in_major(f)) && tag_val(f) == FORWARD_TAG &&
+             may_bypass_forward(field(f, 0)))
+        f = field(b, i) = field(f, 0);
       if (!is_block(f)) continue;
       if (old && in_young(f)) remember(&field(b, i));
       mark_value(f);
@@ -499,6 +537,7 @@ void uc_run_pending_finalisers(void) {
     UC_UNROOT();
   }
   running = 0;
+  uc_memprof_run_pending();   /* the other pending actions */
 }
 
 /* ---- ephemerons ---- */
@@ -678,6 +717,7 @@ static int promote_marked_young(void) {
   stat_minor_words += (double)(end - young_start);
   uc_young_ptr = young_start;
   stat_minor_gcs++;
+  uc_memprof_minor_done();
   return 1;
 }
 
@@ -702,6 +742,7 @@ static void full_gc(int forced) {
   final_update(1);
   if (overflowed || mark_overflow) rebuild_remembered_after_rescan();
   ephe_clean();
+  uc_memprof_major_update(is_white_heap_block);
   sweep();
   stat_major_gcs++;
   if (forced) stat_forced_major++;
@@ -747,6 +788,7 @@ static void scan_roots(root_action act) {
   for (struct uc_roots *f = uc_local_roots; f != NULL; f = f->prev)
     for (int i = 0; i < f->n; i++) act(f->slot[i]);
   for (size_t i = 0; i < global_roots_len; i++) act(global_roots[i]);
+  uc_memprof_scan_roots(act, act != mark_root);
   /* Finalisable values are strong when young blocks move; the major mark
    * decides their fate in final_update. */
   if (act != mark_root) {

@@ -13,9 +13,17 @@
 /* Roots owned by the interpreter: the VM stack [sp, stack_high). */
 extern value *uc_stack_sp, *uc_stack_high;
 
-/* Set when finalisers are waiting to run; the interpreter polls it. */
+/* Set when finalisers or memprof callbacks are waiting to run; the
+ * interpreter polls it.  uc_run_pending_finalisers runs both. */
 extern volatile int uc_pending_actions;
 void uc_run_pending_finalisers(void);
+
+/* Nursery slow paths.  From the interpreter (the VM stack holds accu, env
+ * and the pc of the allocation), memprof callbacks may run and raise. */
+void uc_gc_alloc_small_slow(mlsize_t whsize);
+/* Collects if the nursery has no room for whsize words. */
+void uc_gc_ensure_young_room(mlsize_t whsize);
+value *uc_gc_nursery_end(void);
 
 /* Heap set-up from settings; returns 0 on failure. */
 int uc_gc_init(size_t heap_bytes);

@@ -37,6 +37,18 @@ int uc_interp_init(size_t stack_words) {
 
 value *uc_trap_sp(void) { return trap_sp; }
 
+/* Stack overflow is checked at calls: between two checks a function pushes
+ * at most the verifier's largest frame, which must fit below the threshold.
+ * Usually it does; else the threshold moves up (before anything runs). */
+int uc_interp_reserve(size_t frame_words) {
+  size_t words = frame_words + 16;   /* + what a C call or a trap adds */
+  if (words <= stack_margin) return 1;
+  if (words >= (size_t)(uc_stack_high - stack_low) / 2) return 0;
+  stack_margin = words;
+  stack_threshold = stack_low + words;
+  return 1;
+}
+
 int uc_is_code_pointer(value v) {
   return (code_t)v >= uc_prog.code && (code_t)v < uc_prog.code + uc_prog.code_words;
 }
@@ -55,6 +67,11 @@ uintnat uc_stack_size_words(void) { return (uintnat)(uc_stack_high - stack_low);
 /* Each opcode word holds its handler's offset from the first handler. */
 #define NEXT goto *(void *)((const char *)&&lbl_ACC0 + *pc++)
 static int32_t handler_offset[OP_COUNT];
+#elif defined(UC_COUNT_BYTECODES)
+/* Measurement builds: count the instructions executed (cost per instruction
+ * = cycles / count).  Read by the port's exit report. */
+uint64_t uc_bytecodes_executed;
+#define NEXT do { uc_bytecodes_executed++; goto *jumptable[*pc++]; } while (0)
 #else
 #define NEXT goto *jumptable[*pc++]
 #endif
@@ -85,13 +102,21 @@ static int32_t handler_offset[OP_COUNT];
     sp += 2;             \
   } while (0)
 
+/* The slow path also saves pc, after the instruction's operands as
+ * ocamlrun has it: memprof's callstacks start there. */
 #define ALLOC_SMALL(result, wosize, tag)                     \
   do {                                                       \
     value *next_ = uc_young_ptr + (wosize) + 1;              \
     if (next_ > uc_young_end) {                              \
-      SAVE_FOR_GC;                                           \
-      uc_gc_make_young_room((mlsize_t)(wosize) + 1);         \
-      RESTORE_AFTER_GC;                                      \
+      sp -= 3;                                               \
+      sp[0] = accu;                                          \
+      sp[1] = env;                                           \
+      sp[2] = (value)pc;                                     \
+      uc_stack_sp = sp;                                      \
+      uc_gc_alloc_small_slow((mlsize_t)(wosize) + 1);        \
+      accu = sp[0];                                          \
+      env = sp[1];                                           \
+      sp += 3;                                               \
       next_ = uc_young_ptr + (wosize) + 1;                   \
     }                                                        \
     *uc_young_ptr = make_header((wosize), (tag), 0);         \
@@ -409,16 +434,16 @@ static value run(code_t pc, value *boundary, int raised) {
     }
     CASE(MAKEBLOCK1) : {
       value b;
-      ALLOC_SMALL(b, 1, (tag_t)*pc);
-      pc++;
+      tag_t tag = (tag_t)*pc++;
+      ALLOC_SMALL(b, 1, tag);
       field(b, 0) = accu;
       accu = b;
       NEXT;
     }
     CASE(MAKEBLOCK2) : {
       value b;
-      ALLOC_SMALL(b, 2, (tag_t)*pc);
-      pc++;
+      tag_t tag = (tag_t)*pc++;
+      ALLOC_SMALL(b, 2, tag);
       field(b, 0) = accu;
       field(b, 1) = sp[0];
       sp += 1;
@@ -427,8 +452,8 @@ static value run(code_t pc, value *boundary, int raised) {
     }
     CASE(MAKEBLOCK3) : {
       value b;
-      ALLOC_SMALL(b, 3, (tag_t)*pc);
-      pc++;
+      tag_t tag = (tag_t)*pc++;
+      ALLOC_SMALL(b, 3, tag);
       field(b, 0) = accu;
       field(b, 1) = sp[0];
       field(b, 2) = sp[1];

@@ -146,7 +146,6 @@ static int load_globals(const struct uc_section *data, const char *name) {
   c.local_roots = uc_local_roots;
   uc_catch_top = &c;
   if (setjmp(c.buf)) {
-    extern char uc_early_failure[];
     char msg[300];
     uc_catch_top = c.prev;
     snprintf(msg, sizeof msg, "cannot load the global data: %s", uc_early_failure);
@@ -194,7 +193,7 @@ int uc_load_program(const struct uc_image *img, const char *name) {
     return 0;
   }
   memset(used, 0, uc_prog.nprims + 1);
-  struct uc_verify_env env = {wosize_val(uc_global_data), uc_prog.nprims, used};
+  struct uc_verify_env env = {wosize_val(uc_global_data), uc_prog.nprims, used, 0};
   char err[200];
   if (!uc_verify_code(uc_prog.code, uc_prog.code_words, &env, err, sizeof err)) {
     char msg[260];
@@ -205,6 +204,10 @@ int uc_load_program(const struct uc_image *img, const char *name) {
   }
   int ok = report_unknown_primitives(used, name);
   port_free(used);
+  if (ok && !uc_interp_reserve(env.max_frame)) {
+    load_error(name, "the stack is too small for the program's largest function frame");
+    return 0;
+  }
   if (ok && UC_THREADED_CODE && !uc_thread_code()) {
     load_error(name, "out of memory for threaded code");
     return 0;

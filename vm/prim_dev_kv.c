@@ -9,18 +9,22 @@
 #include "interp.h"
 #include "loader.h"
 
+/* The UKVS section of the running program, or NULL (found once). */
 static const struct uc_section *crunch_section(void)
 {
-  static struct uc_image img;
-  static int parsed;
-  if (!parsed) {
+  static struct uc_section section;
+  static int state;   /* 0: not looked for, 1: found, 2: absent */
+  if (state == 0) {
+    struct uc_image img;
     char err[100];
-    if (uc_prog.image == NULL ||
-        !uc_parse_image(uc_prog.image, uc_prog.image_len, &img, err, sizeof err))
-      img.nsections = 0;
-    parsed = 1;
+    const struct uc_section *s = NULL;
+    if (uc_prog.image != NULL &&
+        uc_parse_image(uc_prog.image, uc_prog.image_len, &img, err, sizeof err))
+      s = uc_find_section(&img, "UKVS");
+    if (s != NULL) section = *s;
+    state = s != NULL ? 1 : 2;
   }
-  return uc_find_section(&img, "UKVS");
+  return state == 1 ? &section : NULL;
 }
 
 /* Length of the crunched data, or -1 if the program has none. */

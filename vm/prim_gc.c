@@ -8,22 +8,28 @@ uintnat uc_stack_used_words(void);
 uintnat uc_stack_size_words(void);
 void uc_gc_count_compaction(void);
 
-static value stat_record(int walk) {
-  struct uc_gc_stats s;
-  uc_gc_stats(&s, walk);
-  value r = uc_alloc_tuple(17);
+/* A block whose first three fields are the word counters (boxed floats). */
+static value block_with_counters(const struct uc_gc_stats *s, mlsize_t size) {
+  value r = uc_alloc_tuple(size);
   UC_ROOTS1(r);
-  double floats[3] = {s.minor_words, s.promoted_words, s.major_words};
+  double floats[3] = {s->minor_words, s->promoted_words, s->major_words};
   for (int i = 0; i < 3; i++) {
     value f = uc_copy_double(floats[i]);
     store_field(r, i, f);
   }
+  UC_RETURN(r);
+}
+
+static value stat_record(int walk) {
+  struct uc_gc_stats s;
+  uc_gc_stats(&s, walk);
+  value r = block_with_counters(&s, 17);
   uintnat ints[14] = {s.minor_collections, s.major_collections, s.heap_words, 1,
                       s.live_words, s.live_blocks, s.free_words, s.free_blocks,
                       s.largest_free, s.fragments, s.compactions, s.top_heap_words,
                       uc_stack_used_words(), s.forced_major};
   for (int i = 0; i < 14; i++) store_field(r, 3 + i, val_long(ints[i]));
-  UC_RETURN(r);
+  return r;
 }
 
 PRIM value caml_gc_stat(value unit) {
@@ -35,14 +41,7 @@ PRIM value caml_gc_quick_stat(value unit) { return stat_record(0); }
 PRIM value caml_gc_counters(value unit) {
   struct uc_gc_stats s;
   uc_gc_stats(&s, 0);
-  value r = uc_alloc_tuple(3);
-  UC_ROOTS1(r);
-  double floats[3] = {s.minor_words, s.promoted_words, s.major_words};
-  for (int i = 0; i < 3; i++) {
-    value f = uc_copy_double(floats[i]);
-    store_field(r, i, f);
-  }
-  UC_RETURN(r);
+  return block_with_counters(&s, 3);
 }
 
 PRIM value caml_gc_minor_words(value unit) { return uc_copy_double(uc_gc_minor_words()); }

@@ -377,25 +377,6 @@ PRIM value caml_install_signal_handler(value vsig, value action) {
   UC_RETURN(res);
 }
 
-/* Gc.Memprof: start/stop are accepted and checked like ocamlrun's, but no
- * allocation is ever sampled, so the tracker's callbacks are never called. */
-static int memprof_started = 0;
-
-PRIM value caml_memprof_start(value vrate, value vdepth, value tracker) {
-  double rate = double_val(vrate);
-  if (memprof_started) uc_failwith("Gc.Memprof.start: already started.");
-  if (long_val(vdepth) < 0 || !(rate >= 0.) || rate > 1.)
-    uc_invalid_argument("Gc.Memprof.start");
-  memprof_started = 1;
-  return VAL_UNIT;
-}
-
-PRIM value caml_memprof_stop(value unit) {
-  if (!memprof_started) uc_failwith("Gc.Memprof.stop: not started.");
-  memprof_started = 0;
-  return VAL_UNIT;
-}
-
 /* Sys.enable_runtime_warnings; other runtime parts may read the flag. */
 int uc_runtime_warnings = 0;
 

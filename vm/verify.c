@@ -9,6 +9,7 @@
  * one bit per word of the window (freed afterwards): the memory needed does
  * not grow with the code, which stays in place (flash on a board). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "verify.h"
 #include "opcodes.h"
@@ -150,7 +151,268 @@ static int check_indexes(struct checker *c, size_t at, const struct uc_verify_en
   }
 }
 
-int uc_verify_code(const int32_t *code, size_t len, const struct uc_verify_env *env,
+/* ---- Stack heights ------------------------------------------------------
+ *
+ * The height of the stack, counted from the start of the current function's
+ * frame (its arguments), is computed at every reachable instruction, as
+ * ocamlc computes it when it emits the code.  Function bodies start at
+ * closure targets with their arguments (GRAB n: n + 1 of them; else one),
+ * the toplevel code at word 0 with none; an exception handler sees the
+ * height of its PUSHTRAP, a return address that of its PUSH_RETADDR.
+ * Refused: stack underflow, ACC/ASSIGN/POP/RETURN/APPTERM reaching below
+ * the frame, different heights where paths join, reachable code running
+ * off the end, frames above MAX_FRAME.  The largest height found bounds
+ * what a function pushes between two stack checks (they happen at calls):
+ * see max_frame in verify.h.
+ *
+ * Heights are kept for jump, handler, return and closure targets only:
+ * a bitmap of the targets (one bit per code word), a rank every RANK_WORDS
+ * words to find a target's index, and 2 bytes per target.  Sweeps over the
+ * code carry the height from instruction to instruction until no target
+ * gets a new height; ocamlc's code almost only jumps backwards to targets
+ * already reached (loops), so one to three sweeps do, and MAX_SWEEPS bounds
+ * the time spent on hostile code. */
+
+#define MAX_FRAME 65000
+#define UNKNOWN 0xFFFFu
+#define RANK_WORDS 256
+#define MAX_SWEEPS 16
+
+struct stack_check {
+  struct checker *c;
+  uint8_t *is_target;   /* bitmap over the whole code */
+  uint32_t *rank;       /* targets before each block of RANK_WORDS words */
+  uint16_t *height;     /* per target, UNKNOWN until reached */
+  size_t ntgt;
+  int changed;          /* a target behind the sweep got its height */
+  long long max_height;
+};
+
+static int bit(const uint8_t *map, size_t i) { return (map[i / 8] >> (i % 8)) & 1; }
+
+/* Calls `body` with t set to each jump, handler, return-address and closure
+ * target of the instruction at `at` (already checked to be in the code). */
+#define FOR_EACH_TARGET(k, at, t, body)                                          \
+  do {                                                                           \
+    size_t t;                                                                    \
+    switch ((k)[at]) {                                                           \
+    case OP_PUSH_RETADDR: case OP_BRANCH: case OP_BRANCHIF: case OP_BRANCHIFNOT: \
+    case OP_PUSHTRAP:                                                            \
+      t = (size_t)((intptr_t)(at) + 1 + (k)[(at) + 1]); body; break;             \
+    case OP_CLOSURE: t = (size_t)((intptr_t)(at) + 2 + (k)[(at) + 2]); body; break; \
+    case OP_CLOSUREREC:                                                          \
+      for (int32_t i_ = 0; i_ < (k)[(at) + 1]; i_++) {                           \
+        t = (size_t)((intptr_t)(at) + 3 + (k)[(at) + 3 + i_]); body;             \
+      }                                                                          \
+      break;                                                                     \
+    case OP_SWITCH:                                                              \
+      for (size_t i_ = 0; i_ < ((uint32_t)(k)[(at) + 1] & 0xFFFF) + ((uint32_t)(k)[(at) + 1] >> 16); i_++) { \
+        t = (size_t)((intptr_t)(at) + 2 + (k)[(at) + 2 + i_]); body;             \
+      }                                                                          \
+      break;                                                                     \
+    case OP_BEQ: case OP_BNEQ: case OP_BLTINT: case OP_BLEINT: case OP_BGTINT:   \
+    case OP_BGEINT: case OP_BULTINT: case OP_BUGEINT:                            \
+      t = (size_t)((intptr_t)(at) + 2 + (k)[(at) + 2]); body; break;             \
+    default: break;                                                              \
+    }                                                                            \
+  } while (0)
+
+static size_t target_index(const struct stack_check *s, size_t t) {
+  size_t idx = s->rank[t / RANK_WORDS];
+  for (size_t i = t - t % RANK_WORDS; i < t; i++) idx += (size_t)bit(s->is_target, i);
+  return idx;
+}
+
+/* Height h at the target with index i, seen from the instruction at `from`:
+ * set it, or check that it agrees. */
+static int meet_index(struct stack_check *s, size_t from, size_t target, size_t i, long long h) {
+  if (h > MAX_FRAME) return fail(s->c, from, "stack frame too large");
+  if (h < 0) return fail(s->c, from, "negative stack height");   /* GRAB -n */
+  if (s->height[i] == UNKNOWN) {
+    s->height[i] = (uint16_t)h;
+    if (target < from) s->changed = 1;   /* behind the sweep: one more */
+    return 1;
+  }
+  if (s->height[i] != h) return fail(s->c, target, "inconsistent stack heights where paths join");
+  return 1;
+}
+
+static int meet(struct stack_check *s, size_t from, size_t target, long long h) {
+  return meet_index(s, from, target, target_index(s, target), h);
+}
+
+/* The instruction at `at` run with height *h: checks it, records the heights
+ * at its targets, updates *h; returns 0 on an error, else 1, or 2 if the
+ * next instruction is not reached from this one. */
+static int step(struct stack_check *s, size_t at, long long *hp) {
+  const int32_t *k = s->c->code;
+  int32_t op = k[at];
+  long long h = *hp, need = 0, delta = 0, a = 0;   /* a: the first operand */
+  int falls = 1;
+  if (uc_opcode_operands[op] != 0) a = k[at + 1];
+  switch (op) {   /* counts of stack slots are never negative */
+  case OP_ACC: case OP_ASSIGN: case OP_PUSHACC: case OP_POP: case OP_RETURN:
+  case OP_APPTERM1: case OP_APPTERM2: case OP_APPTERM3:
+    if (a < 0) return fail(s->c, at, "negative stack operand");
+    break;
+  case OP_APPTERM:
+    if (a < 1) return fail(s->c, at, "negative stack operand");
+    break;
+  default:
+    break;
+  }
+  switch (op) {
+  case OP_ACC0: case OP_ACC1: case OP_ACC2: case OP_ACC3:
+  case OP_ACC4: case OP_ACC5: case OP_ACC6: case OP_ACC7:
+    need = op - OP_ACC0 + 1; break;
+  case OP_ACC: case OP_ASSIGN: need = a + 1; break;
+  case OP_PUSHACC0: case OP_PUSHACC1: case OP_PUSHACC2: case OP_PUSHACC3:
+  case OP_PUSHACC4: case OP_PUSHACC5: case OP_PUSHACC6: case OP_PUSHACC7:
+    need = op - OP_PUSHACC0; delta = 1; break;
+  case OP_PUSHACC: need = a; delta = 1; break;
+  case OP_POP: need = a; delta = -a; break;
+  case OP_PUSH: case OP_PUSHENVACC1: case OP_PUSHENVACC2: case OP_PUSHENVACC3:
+  case OP_PUSHENVACC4: case OP_PUSHENVACC: case OP_PUSHOFFSETCLOSUREM3:
+  case OP_PUSHOFFSETCLOSURE0: case OP_PUSHOFFSETCLOSURE3: case OP_PUSHOFFSETCLOSURE:
+  case OP_PUSHGETGLOBAL: case OP_PUSHGETGLOBALFIELD: case OP_PUSHATOM0: case OP_PUSHATOM:
+  case OP_PUSHCONST0: case OP_PUSHCONST1: case OP_PUSHCONST2: case OP_PUSHCONST3:
+  case OP_PUSHCONSTINT: case OP_GETPUBMET:
+    delta = 1; break;
+  case OP_PUSH_RETADDR:   /* the callee returns there with the frame popped */
+    if (!meet(s, at, (size_t)((intptr_t)at + 1 + a), h)) return 0;
+    delta = 3; break;
+  case OP_APPLY: need = a + 3; delta = -(a + 3); break;
+  case OP_APPLY1: case OP_APPLY2: case OP_APPLY3:
+    need = op - OP_APPLY1 + 1; delta = -need; break;
+  case OP_APPTERM:
+    need = k[at + 2];
+    if (a > need) return fail(s->c, at, "APPTERM with more arguments than its frame");
+    falls = 0; break;
+  case OP_APPTERM1: case OP_APPTERM2: case OP_APPTERM3:
+    need = a;
+    if (a < op - OP_APPTERM1 + 1) return fail(s->c, at, "APPTERM with more arguments than its frame");
+    falls = 0; break;
+  case OP_RETURN: need = a; falls = 0; break;
+  case OP_RESTART:   /* entered from partial applications only, at run time */
+    return 2;
+  case OP_CLOSURE:   /* the accumulator and a - 1 stack slots go into it */
+    if (a > 0) { need = a - 1; delta = 1 - a; }
+    break;
+  case OP_CLOSUREREC: {
+    long long vars = k[at + 2];
+    if (vars > 0) { need = vars - 1; delta = 1 - vars; }
+    delta += a;   /* then one slot per function */
+    break;
+  }
+  case OP_MAKEBLOCK: case OP_MAKEFLOATBLOCK: need = a - 1; delta = 1 - a; break;
+  case OP_MAKEBLOCK2: need = 1; delta = -1; break;
+  case OP_MAKEBLOCK3: need = 2; delta = -2; break;
+  case OP_SETFIELD0: case OP_SETFIELD1: case OP_SETFIELD2: case OP_SETFIELD3:
+  case OP_SETFIELD: case OP_SETFLOATFIELD: case OP_GETVECTITEM: case OP_GETBYTESCHAR:
+  case OP_GETSTRINGCHAR: case OP_C_CALL2:
+  case OP_ADDINT: case OP_SUBINT: case OP_MULINT: case OP_DIVINT: case OP_MODINT:
+  case OP_ANDINT: case OP_ORINT: case OP_XORINT: case OP_LSLINT: case OP_LSRINT:
+  case OP_ASRINT: case OP_EQ: case OP_NEQ: case OP_LTINT: case OP_LEINT:
+  case OP_GTINT: case OP_GEINT: case OP_ULTINT: case OP_UGEINT:
+    need = 1; delta = -1; break;
+  case OP_SETVECTITEM: case OP_SETBYTESCHAR: case OP_C_CALL3: need = 2; delta = -2; break;
+  case OP_C_CALL4: need = 3; delta = -3; break;
+  case OP_C_CALL5: need = 4; delta = -4; break;
+  case OP_C_CALLN: need = a - 1; delta = 1 - a; break;
+  case OP_GETMETHOD: case OP_GETDYNMET: need = 1; break;
+  case OP_PUSHTRAP:   /* the handler runs with the trap frame popped */
+    if (!meet(s, at, (size_t)((intptr_t)at + 1 + a), h)) return 0;
+    delta = 4; break;
+  case OP_POPTRAP: need = 4; delta = -4; break;
+  case OP_BRANCH: case OP_SWITCH: case OP_BRANCHIF: case OP_BRANCHIFNOT:
+  case OP_BEQ: case OP_BNEQ: case OP_BLTINT: case OP_BLEINT: case OP_BGTINT:
+  case OP_BGEINT: case OP_BULTINT: case OP_BUGEINT: {
+    int ok = 1;
+    FOR_EACH_TARGET(k, at, t, ok = ok && meet(s, at, t, h));
+    if (!ok) return 0;
+    falls = op != OP_BRANCH && op != OP_SWITCH;
+    break;
+  }
+  case OP_RAISE: case OP_RERAISE: case OP_RAISE_NOTRACE: case OP_STOP:
+    falls = 0; break;
+  default:   /* no effect on the stack */
+    break;
+  }
+  if (h < need) return fail(s->c, at, "stack underflow");
+  h += delta;
+  if (h > MAX_FRAME) return fail(s->c, at, "stack frame too large");
+  if (h > s->max_height) s->max_height = h;
+  *hp = h;
+  return falls ? 1 : 2;
+}
+
+/* One pass over the code, carrying the height along. */
+static int sweep(struct stack_check *s) {
+  const int32_t *k = s->c->code;
+  size_t len = s->c->len, idx = 0;
+  long long h = -1;   /* -1: not reached (yet) */
+  for (size_t at = 0; at < len; at += uc_instr_length(k, at, len)) {
+    if (bit(s->is_target, at)) {
+      if (h >= 0 && !meet_index(s, at, at, idx, h)) return 0;
+      h = s->height[idx] == UNKNOWN ? -1 : s->height[idx];
+      idx++;
+    }
+    if (h < 0) continue;
+    int r = step(s, at, &h);
+    if (r == 0) return 0;
+    if (r == 2) h = -1;
+  }
+  if (h >= 0) return fail(s->c, len, "code runs off the end");
+  return 1;
+}
+
+static int check_stack(struct checker *c, struct uc_verify_env *env) {
+  const int32_t *k = c->code;
+  size_t len = c->len, at;
+  size_t blocks = len / RANK_WORDS + 1;
+  struct stack_check s = {c, NULL, NULL, NULL, 0, 0, 0};
+  s.is_target = port_alloc(len / 8 + 1);
+  s.rank = port_alloc(blocks * sizeof *s.rank);
+  int ok = s.is_target != NULL && s.rank != NULL;
+  if (ok) {
+    memset(s.is_target, 0, len / 8 + 1);
+    s.is_target[0] = 1;   /* the toplevel code */
+    for (at = 0; at < len; at += uc_instr_length(k, at, len))
+      FOR_EACH_TARGET(k, at, t, s.is_target[t / 8] |= (uint8_t)(1u << (t % 8)));
+    for (size_t b = 0; b < blocks; b++) {
+      s.rank[b] = (uint32_t)s.ntgt;
+      for (size_t i = b * RANK_WORDS; i < (b + 1) * RANK_WORDS && i < len; i++)
+        s.ntgt += (size_t)bit(s.is_target, i);
+    }
+    s.height = port_alloc(s.ntgt * sizeof *s.height);
+    ok = s.height != NULL;
+  }
+  if (!ok) {
+    fail(c, 0, "out of memory while checking the stack");
+  } else {
+    for (size_t i = 0; i < s.ntgt; i++) s.height[i] = UNKNOWN;
+    ok = meet_index(&s, 0, 0, 0, 0);
+    /* Function bodies start with their arguments on the stack. */
+    for (at = 0; ok && at < len; at += uc_instr_length(k, at, len))
+      if (k[at] == OP_CLOSURE || k[at] == OP_CLOSUREREC)
+        FOR_EACH_TARGET(k, at, t,
+                        ok = ok && meet(&s, at, t, k[t] == OP_GRAB ? (long long)k[t + 1] + 1 : 1));
+    int sweeps = 0;
+    do {
+      s.changed = 0;
+      ok = ok && sweep(&s);
+      if (ok && s.changed && ++sweeps == MAX_SWEEPS)
+        ok = fail(c, 0, "stack heights do not settle (too many backward jumps)");
+    } while (ok && s.changed);
+  }
+  env->max_frame = (size_t)s.max_height;
+  port_free(s.is_target);
+  port_free(s.rank);
+  port_free(s.height);
+  return ok;
+}
+
+int uc_verify_code(const int32_t *code, size_t len, struct uc_verify_env *env,
                    char *err, size_t errlen) {
   size_t win = len < VERIFY_WINDOW ? len : VERIFY_WINDOW;
   struct checker c = {code, len, NULL, 0, win, err, errlen};
@@ -192,5 +454,6 @@ int uc_verify_code(const int32_t *code, size_t len, const struct uc_verify_env *
   }
   port_free(needed);
   port_free(starts);
+  if (ok && !check_stack(&c, env)) ok = 0;
   return ok;
 }

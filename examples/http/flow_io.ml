@@ -11,7 +11,10 @@ module Make (F : Mirage_flow.S) = struct
   let return = Lwt.return
 
   type ic = { flow : F.flow; mutable pending : Cstruct.t; mutable eof : bool }
-  type oc = { out : F.flow; buf : Buffer.t }
+  (* Writes are buffered and sent by [flush], or one turn of the main loop
+     later (as Lwt_io channels do), so that nothing stays unsent; the lock
+     keeps two sends on a flow from interleaving. *)
+  type oc = { out : F.flow; buf : Buffer.t; lock : Lwt_mutex.t; mutable flush_pending : bool }
   type conn = F.flow
 
   exception Read_failed of F.error
@@ -20,7 +23,7 @@ module Make (F : Mirage_flow.S) = struct
   type error = exn
 
   let channels flow =
-    ({ flow; pending = Cstruct.empty; eof = false }, { out = flow; buf = Buffer.create 4096 })
+    ({ flow; pending = Cstruct.empty; eof = false }, { out = flow; buf = Buffer.create 4096; lock = Lwt_mutex.create (); flush_pending = false })
 
   (* Makes sure some input is pending, unless at end of input. *)
   let fill ic =
@@ -66,11 +69,7 @@ module Make (F : Mirage_flow.S) = struct
     in
     scan ()
 
-  let write oc s =
-    Buffer.add_string oc.buf s;
-    Lwt.return_unit
-
-  let flush oc =
+  let send oc =
     if Buffer.length oc.buf = 0 then Lwt.return_unit
     else begin
       let data = Cstruct.of_string (Buffer.contents oc.buf) in
@@ -79,6 +78,20 @@ module Make (F : Mirage_flow.S) = struct
       | Ok () -> Lwt.return_unit
       | Error e -> Lwt.fail (Write_failed e)
     end
+
+  let flush oc = Lwt_mutex.with_lock oc.lock (fun () -> send oc)
+
+  let auto_flush oc =
+    oc.flush_pending <- true;
+    Lwt.async (fun () ->
+        Lwt.pause () >>= fun () ->
+        oc.flush_pending <- false;
+        Lwt.catch (fun () -> flush oc) (fun _ -> Lwt.return_unit))
+
+  let write oc s =
+    Buffer.add_string oc.buf s;
+    if not oc.flush_pending then auto_flush oc;
+    Lwt.return_unit
 
   let catch f =
     Lwt.catch

@@ -28,10 +28,11 @@ module Http (C : Mirage_console.S) (S : Tcpip.Stack.V4V6) (K : Mirage_kv.RO) = s
     | Ok body ->
       let headers =
         Cohttp.Header.of_list
-          [ ("content-type", content_type path); ("server", "ucaml") ]
+          [ ("content-type", content_type path); ("server", "ucaml");
+            ("content-length", string_of_int (String.length body)) ]
       in
-      let body = if meth = `HEAD then "" else body in
-      Server.respond_string ~headers ~status:`OK ~body ()
+      let body = if meth = `HEAD then `Empty else `String body in
+      Server.respond ~headers ~status:`OK ~body ()
     | Error _ -> Server.respond_not_found ~uri ()
 
   let callback kv _conn req _body =

@@ -25,6 +25,7 @@ struct job {
   const char *crunch[MAX_ITEMS];   /* Name=DIR: read-only stores (tools/crunch) */
   int ncrunch;
   const char *ram;             /* board RAM budget, e.g. "80k" */
+  int debug;                   /* -g: keep debug info (always on the host) */
   int prog_argc;
   char **prog_argv;
   struct uc_settings settings;
@@ -208,6 +209,8 @@ static int parse_job(int argc, char **argv, struct job *j) {
       if (strcmp(a, "--heap") == 0) setenv("UCAML_HEAP", argv[i + 1], 1);
       else setenv("UCAML_STACK", argv[i + 1], 1);
       i += used - 1;
+    } else if (strcmp(a, "-g") == 0) {
+      j->debug = 1;
     } else if (strcmp(a, "--") == 0) {
       i++;
       break;
@@ -258,7 +261,8 @@ static int compile(const struct job *j, const char *out) {
   } else {
     argv[n++] = "ocamlc";
   }
-  argv[n++] = "-g";
+  /* Debug info costs flash on a board (the stdlib's alone is ~1.4 MB). */
+  if (j->debug || strcmp(j->target, "unix") == 0) argv[n++] = "-g";
   add_ocamlpath();
   if (!crunch(j, dir, argv, &n, NULL)) return 0;
   for (int i = 0; i < j->nfiles; i++) {

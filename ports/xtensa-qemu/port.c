@@ -268,10 +268,13 @@ void *port_realloc(void *p, size_t n)
 /* Most bytes of the pool ever in use (for reports). */
 size_t xq_pool_peak(void) { return pool_peak; }
 
+/* Defined by interp.c in builds with -DUC_COUNT_BYTECODES. */
+extern uint64_t uc_bytecodes_executed __attribute__((weak));
+
 /* XTENSA_REPORT=1 images print their peak memory use at exit. */
 static void report(int status)
 {
-  char buf[200];
+  char buf[240];
   int n = snprintf(buf, sizeof buf,
                    "ucaml-report: status %d, C stack peak %u/%u bytes, pool peak %u/%u bytes, "
                    "heap region %u bytes, cycles %llu\n",
@@ -281,6 +284,11 @@ static void report(int status)
                    (unsigned)(__uc_heap_end - __uc_heap_start),
                    (unsigned long long)xq_cycles());
   if (n > 0) port_write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+  if (&uc_bytecodes_executed) {
+    n = snprintf(buf, sizeof buf, "ucaml-report: bytecodes %llu\n",
+                 (unsigned long long)uc_bytecodes_executed);
+    if (n > 0) port_write(2, buf, (size_t)n);
+  }
 }
 
 /* Deepest use of the C stack so far: start.S paints it with 0xa5. */

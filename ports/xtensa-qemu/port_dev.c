@@ -44,9 +44,13 @@ const char *port_dev_error_message(int code)
 
 /* ---- The wait ----
  * The CPU sleeps in WAITI until the CCOMPARE0 timer interrupt at the
- * deadline (xq_idle_until, in start.S's company: see idle.S... here inline).
- * No descriptor can become ready on this board: they are never reported.
- * ESP-IDF: lwip_select() with a timeout (sockets), or vTaskDelay(). */
+ * deadline; start.S's handler dismisses the interrupt.  Without that
+ * handler (xq_timer_wakeup absent) the wait spins on CCOUNT instead, at the
+ * cost of a busy host CPU.  Semihosting cannot poll: the console
+ * descriptors (0-2) always count as ready (a read then blocks), others
+ * never become ready on this board.
+ * ESP-IDF: lwip_select() with a timeout (sockets and, through the VFS, the
+ * UART console), or vTaskDelay() when there is nothing to watch. */
 
 static inline void write_ccompare0(uint32_t v)
 {
@@ -95,8 +99,13 @@ static void sleep_cycles(uint32_t cycles)
 
 int port_dev_wait(struct port_dev_poll *fds, int n, uint64_t deadline_ns)
 {
-  for (int i = 0; i < n; i++) fds[i].ready = 0;
-  if (deadline_ns == PORT_DEV_FOREVER) return n > 0 ? -PORT_DEV_ENOTSUP : 0;
+  int ready = 0;
+  for (int i = 0; i < n; i++) {
+    fds[i].ready = fds[i].fd >= 0 && fds[i].fd <= 2 ? fds[i].events : 0;
+    if (fds[i].ready) ready++;
+  }
+  if (ready > 0) return ready;
+  if (deadline_ns == PORT_DEV_FOREVER) return -PORT_DEV_ENOTSUP;   /* would never wake */
   for (;;) {
     uint64_t now = port_monotonic_ns();
     if (now >= deadline_ns) return 0;

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uc_prog.prim_names = NULL;
     uc_prog.nprims = 0;
   }
-  uc_prog.code = NULL;
+  if (uc_prog.code != uc_prog.code_section) port_free((void *)uc_prog.code);   /* threaded copy */
+  uc_prog.code = uc_prog.code_section = NULL;
   uc_prog.code_words = 0;
   free(block);
   return 0;

@@ -32,17 +32,18 @@ let queue_cancel () =
   Ucaml_timers.cancel q e;
   check "cancelled timer leaves no deadline" (Ucaml_timers.next_deadline q = None)
 
+(* [n] timers (argument 1; default 20000, fewer on small boards). *)
 let queue_many () =
   let q = Ucaml_timers.create () in
-  let n = 20000 in
+  let n = if Array.length Sys.argv > 1 then int_of_string Sys.argv.(1) else 20000 in
   let last = ref (-1L) and ordered = ref true in
   Random.init 42;
   for _ = 1 to n do
     let d = Int64.of_int (Random.int 1_000_000) in
     ignore (Ucaml_timers.add q d (fun () -> if Int64.compare d !last < 0 then ordered := false; last := d))
   done;
-  check "20000 timers all fire" (Ucaml_timers.run_due q Int64.max_int = n);
-  check "20000 timers in order" !ordered
+  check (Printf.sprintf "%d timers all fire" n) (Ucaml_timers.run_due q Int64.max_int = n);
+  check (Printf.sprintf "%d timers in order" n) !ordered
 
 (* Sleepers under the real main loop: each wakes no earlier than asked, in
    order of deadline; cancelled ones never wake. *)
@@ -65,8 +66,14 @@ let sleepers () =
   check "pick: the short sleep wins" (r = `Timeout);
   check "500 sleepers woke" (List.length !woken = 500);
   check "no sleeper woke early" (!early = 0);
-  let w = List.rev !woken in
-  check "sleepers woke in deadline order" (List.sort compare w = w)
+  (* Deadlines noted here precede the timer's own by the time sleep_ns takes
+     to read the clock (a collection may run in between), hence the slack
+     (20 ms) in the order check; the exact order is checked on the queue. *)
+  let rec in_order = function
+    | a :: (b :: _ as rest) -> Int64.compare b (Int64.sub a 20_000_000L) >= 0 && in_order rest
+    | _ -> true
+  in
+  check "sleepers woke in deadline order" (in_order (List.rev !woken))
 
 let () =
   queue_order ();

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Fuzzes the VM with libFuzzer (clang, ASan+UBSan, leak checks on):
+#   load       whole bytecode executables (loader, global data, verifier)
+#   unmarshal  Marshal.from_string input, then hash, compare, re-marshal
+#   numbers    float_of_string, int_of_string, Int64.of_string... and
+#              print/parse round trips
+#   scanf      Scanf.sscanf with many formats, Scanf.format_from_string
+#
+#   tests/fuzz/run.sh [--seconds N] [--jobs J] [HARNESS...]
+#
+# N seconds per harness (default 60; an hour by hand: --seconds 3600), J
+# harnesses at a time (default 2).  Seeds are made at run time: programs
+# compiled with ocamlc, values marshalled by ocamlrun and by ucaml (closures
+# need ucaml's code digest).  The corpus grows in build/fuzz/corpus across
+# runs; crashing inputs are written to build/fuzz/artifacts.  First, every
+# input in tests/fuzz/regressions/HARNESS/ is replayed.
+# Ends with 'N passed, N failed'.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+seconds=60; jobs=2
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seconds) seconds=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    -*) echo "usage: tests/fuzz/run.sh [--seconds N] [--jobs J] [HARNESS...]" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+harnesses=${*:-load unmarshal numbers scanf}
+out=build/fuzz
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM
+pass=0; fail=0
+ok() { pass=$((pass+1)); echo "PASS $1"; }
+ko() { fail=$((fail+1)); echo "FAIL $1${2:+: $2}"; }
+
+if ! make -j2 -f tests/fuzz/fuzz.mk >"$work/build.log" 2>&1; then
+  tail -20 "$work/build.log"; ko build "the harnesses do not build"
+  echo "$pass passed, $fail failed"; exit 1
+fi
+make -j2 ucaml >"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; ko build "ucaml does not build"; echo "$pass passed, $fail failed"; exit 1; }
+
+# --- seeds --------------------------------------------------------------------
+seeds=$work/seeds; mkdir -p "$seeds/load" "$work/ocamlrun"
+(cd "$work" && cp "$root/tests/fuzz/driver.ml" . && ocamlc driver.ml -o driver.byte) >"$work/seed.log" 2>&1 ||
+  { cat "$work/seed.log"; ko seeds "driver.ml does not compile"; echo "$pass passed, $fail failed"; exit 1; }
+export UCAML_FUZZ_PROG="$work/driver.byte"
+ocamlrun "$work/driver.byte" seeds "$work/ocamlrun" >/dev/null
+./ucaml exec "$work/driver.byte" seeds "$seeds" >/dev/null
+# A program using no library at all, the small test programs, the driver.
+printf 'external exit : int -> unit = "caml_sys_exit"\nlet () = exit 0\n' >"$work/tiny.ml"
+(cd "$work" && ocamlc -nopervasives -nostdlib tiny.ml -o seeds/load/tiny.byte) >/dev/null 2>&1
+for f in hello gc_churn; do
+  cp tests/cases/$f.ml "$work/" && (cd "$work" && ocamlc -g $f.ml -o "seeds/load/$f.byte") >/dev/null 2>&1
+done
+cp "$work/driver.byte" "$seeds/load/"
+
+# --- known crashes stay fixed -------------------------------------------------
+for h in $harnesses; do
+  for f in tests/fuzz/regressions/$h/*; do
+    [ -f "$f" ] || continue
+    if "$out/fuzz_$h" -runs=3 "$f" >"$work/replay.log" 2>&1; then ok "regression $h/$(basename "$f")"
+    else ko "regression $h/$(basename "$f")" "$(grep -m1 -E 'ERROR|uncaught' "$work/replay.log")"; fi
+  done
+done
+
+# --- fuzzing ------------------------------------------------------------------
+mkdir -p "$out/artifacts"
+fuzz_one() {   # harness
+  h=$1; mkdir -p "$out/corpus/$h"
+  extra=""; [ -d "$work/ocamlrun/$h" ] && extra="$work/ocamlrun/$h"
+  [ -d "$seeds/$h" ] || mkdir -p "$seeds/$h"
+  "$out/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=300000 \
+    -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$out/artifacts/$h-" \
+    "$out/corpus/$h" "$seeds/$h" $extra >"$work/$h.log" 2>&1
+  echo $? >"$work/$h.rc"
+}
+running=0
+for h in $harnesses; do
+  fuzz_one "$h" &
+  running=$((running+1))
+  if [ $running -ge "$jobs" ]; then wait; running=0; fi
+done
+wait
+for h in $harnesses; do
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$h.log")
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$h.log")
+  if [ "$(cat "$work/$h.rc")" = 0 ]; then
+    ok "fuzz $h: ${runs:-?} executions in ${seconds}s (${speed:-?}/s), corpus $(ls "$out/corpus/$h" | wc -l) inputs"
+  else
+    grep -m3 -E 'ERROR|uncaught|SUMMARY|Test unit written' "$work/$h.log"
+    ko "fuzz $h" "a finding after ${runs:-?} executions: add the input to tests/fuzz/regressions/$h/ once fixed"
+  fi
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
