@@ -45,7 +45,7 @@ include ports/xtensa-qemu/port.mk
 demo:
 	sh tools/install-deps.sh
 	$(MAKE) ucaml
-	./ucaml run --target xtensa-qemu examples/hello.ml
+	./ucaml run --target xtensa-qemu examples/hello
 
 # Every test of every port; installs what it needs when run as root.
 test:

@@ -20,12 +20,11 @@
 struct uc_program uc_prog;
 static value *stack_low, *stack_threshold;
 static value *trap_sp;            /* innermost trap frame */
-static uintnat stack_margin;
-
 #define STACK_MARGIN_WORDS 256
+#define MAX_FRAME_MARGIN_WORDS (64 * 1024)
+static uintnat stack_margin = STACK_MARGIN_WORDS;
 
 int uc_interp_init(size_t stack_words) {
-  stack_margin = STACK_MARGIN_WORDS;
   stack_low = port_alloc((stack_words + stack_margin) * WORD_BYTES);
   if (stack_low == NULL) return 0;
   uc_stack_high = stack_low + stack_words + stack_margin;
@@ -39,13 +38,12 @@ value *uc_trap_sp(void) { return trap_sp; }
 
 /* Stack overflow is checked at calls: between two checks a function pushes
  * at most the verifier's largest frame, which must fit below the threshold.
- * Usually it does; else the threshold moves up (before anything runs). */
+ * Called by the loader before the stack is made (uc_interp_init), so the
+ * margin kept below the threshold can grow to that frame. */
 int uc_interp_reserve(size_t frame_words) {
   size_t words = frame_words + 16;   /* + what a C call or a trap adds */
-  if (words <= stack_margin) return 1;
-  if (words >= (size_t)(uc_stack_high - stack_low) / 2) return 0;
-  stack_margin = words;
-  stack_threshold = stack_low + words;
+  if (words > MAX_FRAME_MARGIN_WORDS) return 0;
+  if (words > stack_margin) stack_margin = words;
   return 1;
 }
 

@@ -37,8 +37,8 @@ int uc_thread_code(void);
 /* Runs code from pc (the program's start when from toplevel). */
 value uc_interpret(code_t pc, int is_toplevel);
 int uc_interp_init(size_t stack_words);
-/* Room for frames of frame_words words between stack checks; 0 if the
- * stack is too small for them. */
+/* Room for frames of frame_words words between stack checks, kept below
+ * the overflow threshold; called before uc_interp_init.  0 if absurd. */
 int uc_interp_reserve(size_t frame_words);
 
 /* Backtrace support */

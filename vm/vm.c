@@ -175,15 +175,16 @@ int uc_run_image(const unsigned char *image, size_t len, const char *name,
     port_write(2, "ucaml: cannot set up the heap\n", 30);
     return 2;
   }
-  if (!uc_interp_init(s->stack_words)) {
-    port_write(2, "ucaml: cannot allocate the stack\n", 33);
-    return 2;
-  }
   uc_argc = argc;
   uc_argv = argv;
   uc_exe_name = name;
   uc_backtrace_active = s->backtrace;
   if (!uc_load_program(&img, name)) return 2;
+  /* The stack comes after loading, so it can reuse the verifier's tables. */
+  if (!uc_interp_init(s->stack_words)) {
+    port_write(2, "ucaml: cannot allocate the stack\n", 33);
+    return 2;
+  }
   uc_prog.image = image;   /* for primitives reading extra sections */
   uc_prog.image_len = len;
   value res = uc_interpret(uc_prog.code, 1);

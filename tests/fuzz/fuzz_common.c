@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sanitizer/lsan_interface.h>
 #include "fuzz_common.h"
 #include "gc_internal.h"
 #include "interp.h"
@@ -38,7 +39,6 @@ void fuzz_vm_init(void) {
  * memory owned by custom blocks in the heap (bigarray data) would count as
  * leaked after every input.  The link wraps the port's function (see
  * fuzz.mk) so that the whole region is a root from the start. */
-#include <sanitizer/lsan_interface.h>
 void *__real_port_heap_region(size_t want, size_t *got);
 void *__wrap_port_heap_region(size_t want, size_t *got);
 void *__wrap_port_heap_region(size_t want, size_t *got) {
