@@ -44,7 +44,7 @@ include ports/xtensa-qemu/port.mk
 # The first thing to try: a program on the emulated ESP-class board.
 demo:
 	sh tools/install-deps.sh
-	$(MAKE) ucaml
+	$(MAKE) ucaml ocamllib
 	./ucaml run --target xtensa-qemu examples/hello
 
 # Every test of every port; installs what it needs when run as root.

@@ -79,22 +79,44 @@ int port_dev_wall_clock(int64_t *sec, uint32_t *nsec);
  * lwip_accept, lwip_connect, lwip_recv, lwip_send, lwip_shutdown,
  * lwip_close, lwip_sendto, lwip_recvfrom) with O_NONBLOCK set by
  * lwip_fcntl; errno values map one to one onto the classes above. */
+/* ESP-IDF: lwip_socket(AF_INET, SOCK_STREAM, 0), lwip_fcntl(O_NONBLOCK),
+ * lwip_setsockopt(SO_REUSEADDR), lwip_bind, lwip_listen (CONFIG_LWIP_MAX_
+ * SOCKETS bounds the descriptors: EMFILE).  Bare-metal lwIP (xtensa-qemu):
+ * tcp_new, tcp_bind, tcp_listen_with_backlog_and_err, tcp_accept. */
 int port_tcp_listen(const uint8_t addr[4], int port, int backlog);   /* fd */
-/* A pending connection (fd), peer address and port filled in. */
+/* A pending connection (fd), peer address and port filled in.
+ * ESP-IDF: lwip_accept (EWOULDBLOCK: -PORT_DEV_EAGAIN), then O_NONBLOCK and
+ * TCP_NODELAY on the new socket. */
 int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port);
 /* Starts a connection: fd (then wait until writable and ask
  * port_tcp_connect_result), or -error.  *fd is set in both success cases. */
+/* ESP-IDF: lwip_socket + O_NONBLOCK + lwip_connect (EINPROGRESS). */
 int port_tcp_connect(const uint8_t addr[4], int port, int *fd);
+/* ESP-IDF: lwip_getsockopt(SOL_SOCKET, SO_ERROR): ECONNREFUSED, ETIMEDOUT,
+ * EHOSTUNREACH map onto the classes above. */
 int port_tcp_connect_result(int fd);                 /* 0 or -error */
+/* ESP-IDF: lwip_recv (ECONNRESET: -PORT_DEV_ERESET).  lwIP's receive window
+ * (CONFIG_LWIP_TCP_WND_DEFAULT, 5744 bytes) and send buffer
+ * (CONFIG_LWIP_TCP_SND_BUF_DEFAULT) are far smaller than a host's: a
+ * program that writes much more than that before reading its peer's
+ * replies waits forever there, as on xtensa-qemu. */
 long port_sock_read(int fd, void *buf, size_t n);    /* 0 at end of stream */
+/* ESP-IDF: lwip_send with MSG_DONTWAIT (EAGAIN when the send buffer or
+ * lwIP's memory is full; EPIPE after our shutdown: -PORT_DEV_ECLOSED). */
 long port_sock_write(int fd, const void *buf, size_t n);
 enum { PORT_DEV_SHUT_READ = 1, PORT_DEV_SHUT_WRITE = 2, PORT_DEV_SHUT_BOTH = 3 };
-int port_sock_shutdown(int fd, int how);
-int port_sock_close(int fd);
-/* The address and port of either end (peer = 1: the remote one). */
+int port_sock_shutdown(int fd, int how);   /* ESP-IDF: lwip_shutdown */
+int port_sock_close(int fd);               /* ESP-IDF: lwip_close */
+/* The address and port of either end (peer = 1: the remote one).
+ * ESP-IDF: lwip_getpeername / lwip_getsockname. */
 int port_sock_address(int fd, int peer, uint8_t addr[4], int *port);
+/* ESP-IDF: lwip_socket(AF_INET, SOCK_DGRAM, 0) + O_NONBLOCK + lwip_bind. */
 int port_udp_bind(const uint8_t addr[4], int port);                  /* fd */
+/* ESP-IDF: lwip_sendto (larger datagrams fragmented with
+ * CONFIG_LWIP_IP4_FRAG; xtensa-qemu sends at most 1472 bytes, EINVAL
+ * beyond). */
 long port_udp_sendto(int fd, const void *buf, size_t n, const uint8_t addr[4], int port);
+/* ESP-IDF: lwip_recvfrom (EWOULDBLOCK: -PORT_DEV_EAGAIN). */
 long port_udp_recvfrom(int fd, void *buf, size_t n, uint8_t addr[4], int *port);
 
 /* ---- Block devices ----

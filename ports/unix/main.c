@@ -28,6 +28,11 @@ static void usage(void) {
         stderr);
 }
 
+/* The file being run: the program executes from it, so it lives until the
+ * end (a static keeps it reachable for leak checkers when exit() is called
+ * from the program). */
+static unsigned char *image_buffer;
+
 /* Reads a whole file so that its CODE section is 4-byte aligned in memory. */
 static unsigned char *read_image(const char *path, size_t *len_out) {
   int fd = open(path, O_RDONLY);
@@ -66,7 +71,7 @@ static unsigned char *read_image(const char *path, size_t *len_out) {
   if (shift != 0) memmove(buf + 4 + shift, buf + 4, len);
   unsigned char *image = buf + 4 + shift;
   *len_out = len;
-  /* buf stays allocated: the program runs from it. */
+  image_buffer = buf;
   return image;
 }
 
@@ -90,7 +95,10 @@ int cli_exec(const char *path, int argc, char **argv, const struct uc_settings *
   size_t len;
   unsigned char *image = read_image(path, &len);
   if (image == NULL) return 2;
-  return uc_run_image(image, len, path, argc, argv, s);
+  int status = uc_run_image(image, len, path, argc, argv, s);
+  free(image_buffer);
+  image_buffer = NULL;
+  return status;
 }
 
 static int cmd_exec(int argc, char **argv) {

@@ -46,7 +46,7 @@ struct dgram {
 
 struct sock {
   uint8_t kind;
-  uint8_t connecting, peer_closed, read_shut, write_shut, listening_child;
+  uint8_t connecting, peer_closed, read_shut, write_shut;
   int err;                     /* -PORT_DEV_E... that ended it, or 0 */
   union {
     struct tcp_pcb *tcp;
@@ -65,24 +65,24 @@ struct sock {
   u16_t local_port, remote_port;
 };
 
-static struct sock socks[NET_SOCKETS];
+static struct sock net_socks[NET_SOCKETS];
 
 static struct sock *sock_of(int fd)
 {
   int i = fd - SOCK_BASE;
-  if (i < 0 || i >= NET_SOCKETS || socks[i].kind == K_FREE) return NULL;
-  return &socks[i];
+  if (i < 0 || i >= NET_SOCKETS || net_socks[i].kind == K_FREE) return NULL;
+  return &net_socks[i];
 }
 
-static int fd_of(struct sock *s) { return SOCK_BASE + (int)(s - socks); }
+static int fd_of(struct sock *s) { return SOCK_BASE + (int)(s - net_socks); }
 
 static struct sock *sock_new(enum kind k)
 {
   for (int i = 0; i < NET_SOCKETS; i++)
-    if (socks[i].kind == K_FREE) {
-      memset(&socks[i], 0, sizeof socks[i]);
-      socks[i].kind = (uint8_t)k;
-      return &socks[i];
+    if (net_socks[i].kind == K_FREE) {
+      memset(&net_socks[i], 0, sizeof net_socks[i]);
+      net_socks[i].kind = (uint8_t)k;
+      return &net_socks[i];
     }
   return NULL;
 }
@@ -110,9 +110,10 @@ static int lwip_error(err_t e)
   }
 }
 
-/* The board has no loopback interface: QEMU forwards the host's loopback to
- * it, so a program binding 127.0.0.1 (the safe default on a host) is bound
- * to the board's own address, reachable only through those forwards. */
+/* Host clients reach the board through QEMU's forwards from the host's
+ * loopback, so a program binding 127.0.0.1 (the safe default on a host)
+ * is bound to all of the board's addresses: its own loopback, and its
+ * Ethernet address, which only those forwards reach. */
 static void bind_address(const uint8_t addr[4], ip_addr_t *a)
 {
   if (addr[0] == 127) ip_addr_set_zero_ip4(a);
@@ -200,8 +201,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_ABRT;
   }
   tcp_setup(s, pcb);
-  s->listening_child = 1;
-  l->acc[(l->acc_head + l->acc_n) % ACCEPT_MAX] = (uint8_t)(s - socks);
+  l->acc[(l->acc_head + l->acc_n) % ACCEPT_MAX] = (uint8_t)(s - net_socks);
   l->acc_n++;
   return ERR_OK;
 }
@@ -254,11 +254,12 @@ int port_tcp_listen(const uint8_t addr[4], int port, int backlog)
     return lwip_error(e);
   }
   int b = backlog < 4 ? 4 : backlog > ACCEPT_MAX ? ACCEPT_MAX : backlog;
-  struct tcp_pcb *lpcb = tcp_listen_with_backlog(pcb, (u8_t)(b * 2));
+  /* ERR_USE here: another listener holds the port (both had REUSEADDR). */
+  struct tcp_pcb *lpcb = tcp_listen_with_backlog_and_err(pcb, (u8_t)(b * 2), &e);
   if (lpcb == NULL) {
     tcp_abort(pcb);
     s->kind = K_FREE;
-    return -PORT_DEV_EMFILE;
+    return e == ERR_MEM ? -PORT_DEV_EMFILE : lwip_error(e);
   }
   s->pcb.tcp = lpcb;
   s->acc_max = (uint8_t)b;
@@ -275,10 +276,9 @@ int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port)
   if (l == NULL || l->kind != K_LISTEN) return -PORT_DEV_EINVAL;
   xq_net_poll();
   if (l->acc_n == 0) return -PORT_DEV_EAGAIN;
-  struct sock *s = &socks[l->acc[l->acc_head]];
+  struct sock *s = &net_socks[l->acc[l->acc_head]];
   l->acc_head = (uint8_t)((l->acc_head + 1) % ACCEPT_MAX);
   l->acc_n--;
-  s->listening_child = 0;
   put_ip(&s->remote_ip, peer);
   *peer_port = s->remote_port;
   return fd_of(s);
@@ -422,7 +422,7 @@ int port_sock_close(int fd)
   case K_LISTEN:
     /* Connections never accepted go with it. */
     while (s->acc_n > 0) {
-      struct sock *c = &socks[s->acc[s->acc_head]];
+      struct sock *c = &net_socks[s->acc[s->acc_head]];
       s->acc_head = (uint8_t)((s->acc_head + 1) % ACCEPT_MAX);
       s->acc_n--;
       if (c->pcb.tcp) {

@@ -66,3 +66,8 @@ ${cross}size -A "$elf" | awk -v f="$elf" -v bcs="$bc_sections" \
     printf "  C stack          %8d\n", st - sb
     if (psram > 0) printf "PSRAM %8d bytes = pool + heap (external RAM)\n", psram
   }'
+
+# ---- the network stack's share (images linking lwIP, see net/net.mk) ----
+if printf '%s\n' "$syms" | grep -q ' T xq_net_start$'; then
+  python3 "$(dirname "$0")/net/size-net.py" "$elf"
+fi

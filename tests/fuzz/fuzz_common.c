@@ -26,7 +26,7 @@ unsigned char *fuzz_aligned_image(const unsigned char *data, size_t len, void **
 
 void fuzz_vm_init(void) {
   static char *argv[] = {"fuzz", NULL};
-  if (!uc_gc_init(FUZZ_HEAP_BYTES) || !uc_interp_init(FUZZ_STACK_WORDS)) {
+  if (!uc_gc_init(FUZZ_HEAP_BYTES)) {
     fprintf(stderr, "fuzz: cannot set up the VM\n");
     abort();
   }

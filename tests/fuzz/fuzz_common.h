@@ -13,7 +13,8 @@
  * as the port's loader does.  *block is to be freed afterwards. */
 unsigned char *fuzz_aligned_image(const unsigned char *data, size_t len, void **block);
 
-/* The heap, the stack and the command line; aborts on failure. */
+/* The heap and the command line; aborts on failure.  The VM stack is made
+ * after loading (uc_interp_init), as the loader may ask for a larger margin. */
 void fuzz_vm_init(void);
 
 #endif

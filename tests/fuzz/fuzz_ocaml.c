@@ -58,7 +58,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     exit(1);
   }
   fuzz_vm_init();
-  if (!uc_load_program(&img, path)) exit(1);
+  if (!uc_load_program(&img, path) || !uc_interp_init(FUZZ_STACK_WORDS)) exit(1);
   /* The toplevel registers the driver's functions. */
   value res = uc_interpret(uc_prog.code, 1);
   if (is_exception_result(res)) {

@@ -6,8 +6,8 @@
 # board's network stack alone (C test firmware, no VM).  Bounded in time
 # (about 2 minutes); ends with 'N passed, N failed'.
 #   sh tests/net/run.sh              NET_TARGETS="unix xtensa-qemu" by default
-# The board's images get XTENSA_POOL / XTENSA_PSRAM from NET_ECHO_ENV and
-# NET_HTTP_ENV (see the notes at the settings below).
+# Settings of the board's images (XTENSA_PSRAM, XTENSA_POOL...): NET_ECHO_ENV
+# and NET_HTTP_ENV (see the notes at the settings below).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
@@ -55,12 +55,12 @@ if ! make -s ucaml ocamllib > "$tmp/out" 2>&1; then
 fi
 index=examples/http/htdocs/index.html
 
-# The board's images.  The pool holds the VM stack and the loader's and
-# verifier's tables, which grow with the bytecode: the echo program's
-# (320 KB of code) needs ~120 KB of pool within the 320 KB budget, the
-# cohttp server's (770 KB of code) more than the budget has, so it runs with
-# external RAM as on an ESP32-WROVER; lwIP stays in internal RAM either way.
-echo_env=${NET_ECHO_ENV:-XTENSA_POOL=122880}
+# The board's images.  The echo program runs in the 320 KB budget, lwIP
+# included.  The cohttp server (770 KB of bytecode) needs ~550 KB of pool
+# (VM stack, the verifier's tables, bigarray buffers) whatever the network
+# stack: it runs with external RAM, as on an ESP32-WROVER, and lwIP stays
+# in internal RAM.
+echo_env=${NET_ECHO_ENV:-}
 http_env=${NET_HTTP_ENV:-XTENSA_PSRAM=4M}
 
 # serve TARGET NAME PORT SECONDS [FORWARD...]: starts examples/NAME listening
@@ -126,6 +126,21 @@ for t in $targets; do
     expect "$t: udp echo of 1000 datagrams" $client udp-echo "$port" 1000
   fi
   stop_servers
+  # ---- an idle server sleeps: the board waits in WAITI for the timer or
+  # the NIC's interrupt (and lwIP's timers), it does not poll ----
+  if [ "$t" = xtensa-qemu ]; then
+    port=$(free_port)
+    /usr/bin/time -f '%U %S' -o "$tmp/cpu" ports/xtensa-qemu/run.sh -t 30 \
+      --forward "$port:7" --forward "udp:$port:7" "$tmp/echo.elf" 7 127.0.0.1 4 > "$tmp/out" 2>&1 &
+    srv=$!; pids="$pids $srv"
+    $client wait-tcp "$port" 20 > /dev/null 2>&1
+    $client udp-echo "$port" 10 > /dev/null 2>&1   # served from the sleep
+    wait "$srv" 2>/dev/null; pids=
+    cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$tmp/cpu" 2>/dev/null)
+    info "idle echo server on xtensa-qemu: ${cpu:-?} ms of emulator CPU for 4 s"
+    if [ -n "$cpu" ] && [ "$cpu" -lt 1500 ]; then ok "$t: an idle server sleeps (WAITI on timer and NIC)"
+    else ko "$t: an idle server sleeps (WAITI on timer and NIC)"; fi
+  fi
 done
 
 # ---- the board's stack without the VM: lwIP + driver, C test firmware ----

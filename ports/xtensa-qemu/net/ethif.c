@@ -22,8 +22,8 @@
 #include "portconfig.h"
 #include "xq_net.h"
 
-static struct netif eth;
-static int started;          /* 0: not yet, 1: up, -1: no NIC */
+static struct netif eth_netif;
+static int eth_state;          /* 0: not yet, 1: up, -1: no NIC */
 
 /* ---- lwIP's platform hooks ---- */
 
@@ -75,7 +75,7 @@ static void eth_deliver(const uint8_t *frame, size_t len, void *ctx)
   struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(len + ETH_PAD_SIZE), PBUF_RAM);
   if (p == NULL) return;   /* out of memory: the peer retransmits */
   memcpy((uint8_t *)p->payload + ETH_PAD_SIZE, frame, len);
-  if (eth.input(p, &eth) != ERR_OK) pbuf_free(p);
+  if (eth_netif.input(p, &eth_netif) != ERR_OK) pbuf_free(p);
 }
 
 static err_t eth_init(struct netif *nif)
@@ -99,7 +99,7 @@ static void env_addr(const char *name, const char *dflt, ip4_addr_t *a)
 
 int xq_net_start(void)
 {
-  if (started) return started > 0 ? 0 : -1;
+  if (eth_state) return eth_state > 0 ? 0 : -1;
   lwip_init();
   ip4_addr_t ip, mask, gw;
   env_addr("UCAML_IP", "10.0.2.15", &ip);
@@ -108,42 +108,51 @@ int xq_net_start(void)
   /* A locally administered address ending in the host part of the IP, so
    * that boards on one segment differ. */
   static const uint8_t oui[3] = { 0x02, 0x00, 0x5e };
-  memcpy(eth.hwaddr, oui, 3);
+  memcpy(eth_netif.hwaddr, oui, 3);
   uint32_t h = lwip_ntohl(ip4_addr_get_u32(&ip));
-  eth.hwaddr[3] = (uint8_t)(h >> 16);
-  eth.hwaddr[4] = (uint8_t)(h >> 8);
-  eth.hwaddr[5] = (uint8_t)h;
-  if (netif_add(&eth, &ip, &mask, &gw, NULL, eth_init, ethernet_input) == NULL) {
-    started = -1;
+  eth_netif.hwaddr[3] = (uint8_t)(h >> 16);
+  eth_netif.hwaddr[4] = (uint8_t)(h >> 8);
+  eth_netif.hwaddr[5] = (uint8_t)h;
+  if (netif_add(&eth_netif, &ip, &mask, &gw, NULL, eth_init, ethernet_input) == NULL) {
+    eth_state = -1;
     return -1;
   }
-  netif_set_default(&eth);
-  netif_set_up(&eth);
+  netif_set_default(&eth_netif);
+  netif_set_up(&eth_netif);
   /* Resolve the gateway now rather than on the first connection. */
-  etharp_request(&eth, &gw);
-  started = 1;
+  etharp_request(&eth_netif, &gw);
+  eth_state = 1;
   return 0;
 }
 
-int xq_net_started(void) { return started > 0; }
+int xq_net_started(void) { return eth_state > 0; }
 
 int xq_net_poll(void)
 {
-  if (started <= 0) return 0;
+  if (eth_state <= 0) return 0;
   int n = oeth_rx_drain(eth_deliver, NULL);
+  netif_poll_all();   /* loopback */
   sys_check_timeouts();
   return n;
 }
 
 uint64_t xq_net_timer_deadline(void)
 {
-  if (started <= 0) return UINT64_MAX;
+  if (eth_state <= 0) return UINT64_MAX;
   u32_t ms = sys_timeouts_sleeptime();
   if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE) return UINT64_MAX;
   return port_monotonic_ns() + (uint64_t)ms * 1000000u;
 }
 
 /* ---- The idle wait ---- */
+
+/* Packets to ourselves queued while lwIP ran (delivered by the next poll). */
+static int loop_pending(void)
+{
+  struct netif *n;
+  NETIF_FOREACH(n) if (n->loop_first != NULL) return 1;
+  return 0;
+}
 
 static inline uint32_t rd_ccount(void)
 {
@@ -162,7 +171,7 @@ void xq_net_idle(uint64_t deadline_ns)
 {
   uint64_t t = xq_net_timer_deadline();
   if (t < deadline_ns) deadline_ns = t;
-  if (started > 0 && oeth_rx_pending()) return;
+  if (eth_state > 0 && (oeth_rx_pending() || loop_pending())) return;
   uint64_t now = port_monotonic_ns();
   if (now >= deadline_ns) return;
   uint64_t ns = deadline_ns - now;
@@ -170,7 +179,7 @@ void xq_net_idle(uint64_t deadline_ns)
   uint64_t cycles = ns >= 26000000000ull ? 0x40000000u
                   : ns * (XQ_CPU_HZ / 1000000u) / 1000u + 1;
   uint32_t en = 1u << TIMER0_INTERRUPT;
-  if (started > 0) en |= 1u << OETH_CPU_INTERRUPT;
+  if (eth_state > 0) en |= 1u << OETH_CPU_INTERRUPT;
   __asm__ volatile("wsr.ccompare0 %0; isync" : : "a"(rd_ccount() + (uint32_t)cycles));
   __asm__ volatile("wsr.intenable %0; rsync" : : "a"(en));
   __asm__ volatile("waiti 0" ::: "memory");

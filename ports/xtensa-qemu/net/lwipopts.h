@@ -1,12 +1,13 @@
 /* lwipopts.h: lwIP 2.1.3 configuration of the xtensa-qemu board.
  *
  * Bare metal: no OS (NO_SYS), raw/callback API only, IPv4 with a static
- * address, one Ethernet interface (driver: opencores_eth.c).  Memory is
+ * address, one Ethernet interface (driver: opencores_eth.c) and loopback.
+ * Memory is
  * sized for the 320 KB RAM budget of an ESP32 application while serving a
  * handful of concurrent HTTP connections (wrk -c 8) and bulk TCP echo:
  * received frames are copied into exact-size PBUF_RAM buffers from MEM_SIZE,
  * so one heap holds both directions and small segments (requests, ACKs) do
- * not pin 1.5 KB each.  `ucaml size` reports the total under "lwIP". */
+ * not pin 1.5 KB each.  `ucaml size` reports lwIP's share (net/size-net.py). */
 #ifndef XQ_LWIPOPTS_H
 #define XQ_LWIPOPTS_H
 
@@ -26,7 +27,12 @@
 #define LWIP_IGMP 0
 #define LWIP_TCP 1
 #define LWIP_UDP 1
-#define LWIP_SINGLE_NETIF 1
+/* The Ethernet interface and loopback (127.0.0.1: a program talking to
+ * itself, as on a host); loopback packets are delivered from xq_net_poll. */
+#define LWIP_SINGLE_NETIF 0
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_LOOPBACK_MAX_PBUFS 16
 #define LWIP_NETIF_STATUS_CALLBACK 0
 #define LWIP_NETIF_LINK_CALLBACK 0
 #define IP_REASSEMBLY 0

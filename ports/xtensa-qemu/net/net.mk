@@ -61,7 +61,13 @@ $(XQ_NET_PORT_OBJ): $(XQ_DIR)/port_net.c $(XQ_NET_HDR) $(XQ_HDR) $(XQ_LWIP_LIB)
 $(XQ_VM_LIB_NET): $(XQ_LIB)
 	$(XQ_CROSS)objcopy $(addprefix -W ,$(XQ_NET_WEAKEN)) $(XQ_LIB) $@
 
-xtensa-net-image-deps: xtensa $(XQ_NET_PORT_OBJ) $(XQ_NET_LIB) $(XQ_LWIP_LIB) $(XQ_VM_LIB_NET)
+# Which symbols are lwIP's and which the driver's, for `ucaml size`.
+XQ_NET_SYMS := $(XQ_BUILD)/net-symbols
+$(XQ_NET_SYMS): $(XQ_LWIP_LIB) $(XQ_NET_LIB) $(XQ_NET_PORT_OBJ)
+	{ $(XQ_CROSS)nm --defined-only $(XQ_LWIP_LIB) | awk 'NF == 3 { print "lwip", $$3 }'; \
+	  $(XQ_CROSS)nm --defined-only $(XQ_NET_LIB) $(XQ_NET_PORT_OBJ) | awk 'NF == 3 { print "port", $$3 }'; } > $@
+
+xtensa-net-image-deps: xtensa $(XQ_NET_PORT_OBJ) $(XQ_NET_LIB) $(XQ_LWIP_LIB) $(XQ_VM_LIB_NET) $(XQ_NET_SYMS)
 
 # Used by xtensa-image in port.mk: whether this image has networking, what
 # it links in place of the VM library, and the step that builds that.

@@ -31,10 +31,10 @@ enum { RXD_E = 0x8000, RXD_IRQ = 0x4000, RXD_WRAP = 0x2000,
 #define D_FLAGS(i) DESC[2 * (i)]
 #define D_BUF(i) DESC[2 * (i) + 1]
 
-static uint8_t rx_buf[OETH_RX_BUFS][OETH_FRAME_MAX] __attribute__((aligned(4)));
-static uint8_t tx_buf[OETH_TX_BUFS][OETH_FRAME_MAX] __attribute__((aligned(4)));
-static unsigned rx_next, tx_next;
-static struct oeth_stats stats;
+static uint8_t oeth_rx_buf[OETH_RX_BUFS][OETH_FRAME_MAX] __attribute__((aligned(4)));
+static uint8_t oeth_tx_buf[OETH_TX_BUFS][OETH_FRAME_MAX] __attribute__((aligned(4)));
+static unsigned oeth_rx_next, oeth_tx_next;
+static struct oeth_stats oeth_counters;
 
 static uint32_t rx_flags(unsigned i)
 {
@@ -49,14 +49,14 @@ int oeth_init(const uint8_t mac[6])
   if (REGS[TX_BD_NUM] != 0x40) return -1;
   REGS[TX_BD_NUM] = OETH_TX_BUFS;
   for (unsigned i = 0; i < OETH_TX_BUFS; i++) {
-    D_BUF(i) = (uint32_t)(uintptr_t)tx_buf[i];
+    D_BUF(i) = (uint32_t)(uintptr_t)oeth_tx_buf[i];
     D_FLAGS(i) = i == OETH_TX_BUFS - 1 ? TXD_WR : 0;
   }
   for (unsigned i = 0; i < OETH_RX_BUFS; i++) {
-    D_BUF(OETH_TX_BUFS + i) = (uint32_t)(uintptr_t)rx_buf[i];
+    D_BUF(OETH_TX_BUFS + i) = (uint32_t)(uintptr_t)oeth_rx_buf[i];
     D_FLAGS(OETH_TX_BUFS + i) = rx_flags(i);
   }
-  rx_next = tx_next = 0;
+  oeth_rx_next = oeth_tx_next = 0;
   REGS[MAC_ADDR0] = (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
                     (uint32_t)mac[4] << 8 | mac[5];
   REGS[MAC_ADDR1] = (uint32_t)mac[0] << 8 | mac[1];
@@ -70,26 +70,26 @@ int oeth_init(const uint8_t mac[6])
 
 uint8_t *oeth_tx_buffer(void)
 {
-  if (D_FLAGS(tx_next) & TXD_RD) {
-    stats.tx_busy++;
+  if (D_FLAGS(oeth_tx_next) & TXD_RD) {
+    oeth_counters.tx_busy++;
     return NULL;
   }
-  return tx_buf[tx_next];
+  return oeth_tx_buf[oeth_tx_next];
 }
 
 void oeth_tx_send(size_t len)
 {
-  unsigned i = tx_next;
+  unsigned i = oeth_tx_next;
   uint32_t wrap = i == OETH_TX_BUFS - 1 ? TXD_WR : 0;
-  D_BUF(i) = (uint32_t)(uintptr_t)tx_buf[i];
+  D_BUF(i) = (uint32_t)(uintptr_t)oeth_tx_buf[i];
   D_FLAGS(i) = (uint32_t)len << 16 | TXD_RD | TXD_PAD | TXD_CRC | wrap;
-  tx_next = wrap ? 0 : i + 1;
-  stats.tx_frames++;
+  oeth_tx_next = wrap ? 0 : i + 1;
+  oeth_counters.tx_frames++;
 }
 
 int oeth_rx_pending(void)
 {
-  return !(D_FLAGS(OETH_TX_BUFS + rx_next) & RXD_E);
+  return !(D_FLAGS(OETH_TX_BUFS + oeth_rx_next) & RXD_E);
 }
 
 int oeth_rx_drain(void (*deliver)(const uint8_t *frame, size_t len, void *ctx), void *ctx)
@@ -98,29 +98,29 @@ int oeth_rx_drain(void (*deliver)(const uint8_t *frame, size_t len, void *ctx), 
    * so the idle wait cannot miss it. */
   uint32_t src = REGS[INT_SOURCE];
   REGS[INT_SOURCE] = src;
-  if (src & INT_BUSY) stats.rx_dropped_busy++;
+  if (src & INT_BUSY) oeth_counters.rx_dropped_busy++;
   int n = 0;
   for (;;) {
   unsigned full = 0;
   while (full < OETH_RX_BUFS &&
-         !(D_FLAGS(OETH_TX_BUFS + (rx_next + full) % OETH_RX_BUFS) & RXD_E))
+         !(D_FLAGS(OETH_TX_BUFS + (oeth_rx_next + full) % OETH_RX_BUFS) & RXD_E))
     full++;
-  if (full > stats.rx_max_batch) stats.rx_max_batch = full;
-    unsigned d = OETH_TX_BUFS + rx_next;
+  if (full > oeth_counters.rx_max_batch) oeth_counters.rx_max_batch = full;
+    unsigned d = OETH_TX_BUFS + oeth_rx_next;
     uint32_t f = D_FLAGS(d);
     if (f & RXD_E) break;
     size_t len = f >> 16;
     if ((f & RXD_ERRORS) || len < 18) {
-      stats.rx_errors++;
+      oeth_counters.rx_errors++;
     } else {
-      stats.rx_frames++;
-      deliver(rx_buf[rx_next], len - 4, ctx);   /* without the FCS */
+      oeth_counters.rx_frames++;
+      deliver(oeth_rx_buf[oeth_rx_next], len - 4, ctx);   /* without the FCS */
     }
-    D_FLAGS(d) = rx_flags(rx_next);
-    rx_next = rx_next == OETH_RX_BUFS - 1 ? 0 : rx_next + 1;
+    D_FLAGS(d) = rx_flags(oeth_rx_next);
+    oeth_rx_next = oeth_rx_next == OETH_RX_BUFS - 1 ? 0 : oeth_rx_next + 1;
     n++;
   }
   return n;
 }
 
-const struct oeth_stats *oeth_stats(void) { return &stats; }
+const struct oeth_stats *oeth_stats(void) { return &oeth_counters; }

@@ -20,7 +20,7 @@
  * budget; raise it with -DOETH_RX_BUFS=N (XTENSA_CFLAGS) for more
  * concurrent connections. */
 #ifndef OETH_RX_BUFS
-#define OETH_RX_BUFS 48
+#define OETH_RX_BUFS 16
 #endif
 #ifndef OETH_TX_BUFS
 #define OETH_TX_BUFS 2
