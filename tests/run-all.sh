@@ -57,6 +57,7 @@ suite conformance-asan env UBSAN_OPTIONS=halt_on_error=1 \
 suite conformance-xtensa env CONFORMANCE_ARGS="-j 2" XTENSA_PSRAM=32M TIMEOUT=300 XTENSA_TIMEOUT=300 \
   sh tests/conformance.sh xtensa-qemu "$root/tools/xtensa-ucaml.sh"
 suite devices sh tests/devices/run.sh
+suite net sh tests/net/run.sh
 suite bench-smoke sh bench/run.sh --quick
 suite faults sh tests/faults/run.sh
 suite faults-asan env UBSAN_OPTIONS=halt_on_error=1 RUNNER="$root/build/unix-san/ucaml exec" sh tests/faults/run.sh

@@ -2,12 +2,11 @@
  *
  * Bare metal: no OS (NO_SYS), raw/callback API only, IPv4 with a static
  * address, one Ethernet interface (driver: opencores_eth.c) and loopback.
- * Memory is
- * sized for the 320 KB RAM budget of an ESP32 application while serving a
- * handful of concurrent HTTP connections (wrk -c 8) and bulk TCP echo:
- * received frames are copied into exact-size PBUF_RAM buffers from MEM_SIZE,
- * so one heap holds both directions and small segments (requests, ACKs) do
- * not pin 1.5 KB each.  `ucaml size` reports lwIP's share (net/size-net.py). */
+ * Memory is sized for the 320 KB RAM budget of an ESP32 application while
+ * serving a handful of concurrent HTTP connections (wrk -c 8) and bulk TCP
+ * echo: received frames are copied into exact-size PBUF_RAM buffers from
+ * MEM_SIZE, so one heap holds both directions and small segments (requests,
+ * ACKs) do not pin 1.5 KB each.  `ucaml size` reports lwIP's share (net/size-net.py). */
 #ifndef XQ_LWIPOPTS_H
 #define XQ_LWIPOPTS_H
 
