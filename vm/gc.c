@@ -10,8 +10,8 @@
  *   a remembered set filled by the write barrier (uc_modify).
  * - Major heap: non-moving mark-sweep.  Free blocks are blue, kept on exact
  *   size lists (small) and one first-fit list (large); the heap grows into
- *   the wilderness only while allocation since the last cycle is below the
- *   live size (space overhead 100%), so it stays about twice the live data.
+ *   the wilderness only while allocation since the last cycle is below half
+ *   the live size (space overhead 50%): about 1.5 times the live data.
  * - A full collection marks young and old blocks together from the roots,
  *   rebuilds the remembered set as it goes, sweeps, then promotes the live
  *   young blocks.  If they cannot fit, Out_of_memory is raised with the
@@ -158,8 +158,10 @@ static header_t *take_from_lists(mlsize_t wosize) {
   return take_from_large(wosize);
 }
 
+/* Words the major heap may take between two cycles: half the live data
+ * (space overhead 50%), and at least a few nurseries' worth. */
 static uintnat growth_allowance(void) {
-  uintnat base = live_after_major;
+  uintnat base = live_after_major / 2;
   uintnat floor = 4 * (uintnat)(young_end_real - young_start);
   return base > floor ? base : floor;
 }
