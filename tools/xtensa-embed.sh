@@ -6,7 +6,8 @@
 # Writes OUTDIR/bytecode.bin (the executable without its `#!` line, so that
 # its code words stay 4-byte aligned from the start of the section),
 # OUTDIR/bytecode.S (which .incbin's it between ucaml_bytecode_start and
-# ucaml_bytecode_end in section .ucaml_bytecode) and OUTDIR/settings.c (the
+# ucaml_bytecode_end in section .ucaml_bytecode, followed by its global data
+# prebuilt by tools/static-data.py) and OUTDIR/settings.c (the
 # program name and fixed arguments ARG..., and the settings below).
 # Settings from the environment (all optional):
 #   XTENSA_NAME         program name, argv[0] (default: BYTECODE's basename)
@@ -48,6 +49,9 @@ ucaml_bytecode_start:
 ucaml_bytecode_end:
         .balign 4
 EOS
+# The global data prebuilt in flash (constants used in place, not copied
+# into the heap): ucaml_static_* symbols.
+python3 "$(dirname "$0")/static-data.py" "$out/bytecode.bin" >> "$out/bytecode.S"
 
 # A C string literal of $1, every byte as a hex escape.
 cstr() {

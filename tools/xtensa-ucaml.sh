@@ -10,6 +10,7 @@
 # the environment: XTENSA_RAM XTENSA_PSRAM XTENSA_CSTACK XTENSA_POOL
 # XTENSA_HEAP XTENSA_STACK_WORDS XTENSA_ENV XTENSA_REPORT (see
 # ports/xtensa-qemu/port.mk), XTENSA_TIMEOUT (seconds, default 60),
+# OCAMLRUNPARAM and UCAML_STATS as for `ucaml exec` (baked into the image),
 # XTENSA_ICOUNT=1 to run under -icount (deterministic cycle counts).
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,13 @@ if [ ! -r "$byte" ] || [ -d "$byte" ]; then
   exit 2
 fi
 case $byte in /*) ;; *) byte=$(pwd)/$byte ;; esac
+# The board has no environment of its own: the variables the VM reads
+# (as `ucaml exec` reads them from the host) are baked into the image.
+env_words=${XTENSA_ENV:-}
+for v in OCAMLRUNPARAM CAMLRUNPARAM UCAML_STATS UCAML_GC_STRESS; do
+  eval "val=\${$v:-}"
+  if [ -n "$val" ]; then env_words="$env_words $v=$val"; fi
+done
 tag=$(printf '%s' "$byte" | sed 's|^/||; s|[^A-Za-z0-9._-]|_|g')
 elf=$root/build/xtensa-qemu/run/$tag.elf
 mkdir -p "$root/build/xtensa-qemu/run"
@@ -35,7 +43,7 @@ if ! make -s -C "$root" -f ports/xtensa-qemu/port.mk xtensa-image \
      XTENSA_BYTECODE="$byte" XTENSA_OUT="$elf" XTENSA_NAME="$(basename "$byte")" \
      XTENSA_RAM="${XTENSA_RAM:-}" XTENSA_CSTACK="${XTENSA_CSTACK:-}" \
      XTENSA_POOL="${XTENSA_POOL:-}" XTENSA_PSRAM="${XTENSA_PSRAM:-}" XTENSA_HEAP="${XTENSA_HEAP:-}" \
-     XTENSA_STACK_WORDS="${XTENSA_STACK_WORDS:-}" XTENSA_ENV="${XTENSA_ENV:-}" \
+     XTENSA_STACK_WORDS="${XTENSA_STACK_WORDS:-}" XTENSA_ENV="$env_words" \
      XTENSA_REPORT="${XTENSA_REPORT:-}" XTENSA_QUIET=1 > "$log" 2>&1; then
   # A refused file or an exceeded RAM budget: its one-line message only.
   grep -o 'ucaml: .*' "$log" >&2 || cat "$log" >&2

@@ -1,7 +1,8 @@
 /* bigarray.h: the representation of Bigarray values.
  *
  * A bigarray is a custom block ("_bigarr02") whose payload describes the
- * elements, which live outside the OCaml heap (port_alloc).  Views made by
+ * elements, which live in a pinned block of the major heap, or in the
+ * port's pool when the heap has no room (see alloc_elements).  Views made by
  * sub, slice, reshape and change_layout share the memory through a
  * reference-counted proxy, so it is freed when the last view dies. */
 #ifndef UC_BIGARRAY_H

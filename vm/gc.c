@@ -54,9 +54,17 @@ static inline int in_major(value v) {
 }
 int uc_is_young(value v) { return is_block(v) && in_young(v); }
 int uc_in_heap(value v) { return is_block(v) && (in_young(v) || in_major(v)); }
+static const char *static_start, *static_end;
+void uc_gc_static_area(const void *start, const void *end) {
+  static_start = start;
+  static_end = end;
+}
+int uc_in_static(value v) {
+  return is_block(v) && (const char *)v > static_start && (const char *)v < static_end;
+}
 int uc_in_value_area(value v) {
   if (!is_block(v)) return 0;
-  if (in_young(v) || in_major(v)) return 1;
+  if (in_young(v) || in_major(v) || uc_in_static(v)) return 1;
   return (header_t *)v > uc_atom_table && (header_t *)v <= uc_atom_table + 256;
 }
 
@@ -205,6 +213,42 @@ value uc_alloc_major(mlsize_t wosize, tag_t tag) {
     for (mlsize_t i = 0; i < wosize; i++) field(b, i) = VAL_UNIT;
   if (uc_memprof_sampling) uc_memprof_track_major(b);
   return b;
+}
+
+/* ---- pinned memory ----
+ * A block of colour PINNED is never reached by the mark (nothing points to
+ * its header) and the sweep keeps it.  Freed during a sweep, a block the
+ * sweep has not reached yet is only made white: the sweep frees it when it
+ * gets there, with its neighbours; otherwise it goes on a free list, or back
+ * to the wilderness when it ends the heap. */
+static value *sweep_at;   /* the block being swept, NULL outside sweeps */
+
+void *uc_alloc_pinned(size_t bytes, int may_collect) {
+  if (major_start == NULL) return NULL;
+  mlsize_t wosize = (bytes + WORD_BYTES - 1) / WORD_BYTES;
+  if (wosize == 0) wosize = 1;
+  if (wosize > MAX_WOSIZE || bytes > (size_t)-1 - WORD_BYTES) return NULL;
+  header_t *hp = major_alloc_raw(wosize, may_collect);
+  if (hp == NULL) return NULL;
+  *hp = make_header(wosize, ABSTRACT_TAG, COLOR_PINNED);
+  return hp + 1;
+}
+
+int uc_is_pinned(const void *p) {
+  return p != NULL && (const value *)p > major_start && (const value *)p < major_top;
+}
+
+void uc_free_pinned(void *p) {
+  if (p == NULL) return;
+  header_t *hp = (header_t *)p - 1;
+  mlsize_t whsize = WHSIZE(hd_wosize(*hp));
+  if (sweep_at != NULL && (value *)hp > sweep_at) {
+    *hp = with_color(*hp, COLOR_WHITE);
+  } else if (sweep_at == NULL && (value *)(hp + whsize) == major_top) {
+    major_top = (value *)hp;
+  } else {
+    free_block_insert(hp, whsize);
+  }
 }
 
 /* ---- nursery allocation ---- */
@@ -619,8 +663,9 @@ static void sweep(void) {
     header_t hd = *(header_t *)p;
     mlsize_t whsize = WHSIZE(hd_wosize(hd));
     unsigned color = hd_color(hd);
-    if (color == COLOR_BLACK) {
-      *(header_t *)p = with_color(hd, COLOR_WHITE);
+    sweep_at = p;
+    if (color == COLOR_BLACK || color == COLOR_PINNED) {
+      if (color == COLOR_BLACK) *(header_t *)p = with_color(hd, COLOR_WHITE);
       live += whsize;
       if (run != NULL) {
         free_run_insert(run, (mlsize_t)((header_t *)p - run));
@@ -636,6 +681,7 @@ static void sweep(void) {
     }
     p += whsize;
   }
+  sweep_at = NULL;
   if (run != NULL) major_top = (value *)run;   /* give the tail back */
   live_after_major = live;
   allocated_since_major = 0;

@@ -55,6 +55,20 @@ value uc_copy_string_array(const char *const *strs); /* NULL-terminated */
  * Raises Out_of_memory. */
 header_t *uc_alloc_major_raw(mlsize_t words);
 
+/* Raw memory (word-aligned, not scanned) in the major heap, freed only by
+ * uc_free_pinned: bigarray elements and load-time tables share the heap's
+ * budget, and count towards the pace of major collections.  NULL when the
+ * heap has no room (after a full collection if `may_collect`, which may
+ * raise Out_of_memory), or before the heap is set up. */
+void *uc_alloc_pinned(size_t bytes, int may_collect);
+void uc_free_pinned(void *p);
+/* Blocks outside the heap that are values (prebuilt constants, read-only):
+ * never collected nor marked, they must point only to themselves or atoms. */
+void uc_gc_static_area(const void *start, const void *end);
+int uc_in_static(value v);
+/* Whether p came from uc_alloc_pinned (else from port_alloc). */
+int uc_is_pinned(const void *p);
+
 /* The write barrier: every store of a value into a heap block that may be
  * old must go through it (store_field), unless the block was just returned by
  * uc_alloc_small and nothing has been allocated since. */

@@ -6,6 +6,7 @@
 #include "gc.h"
 
 #define COLOR_WHITE 0u   /* not (yet) reached */
+#define COLOR_PINNED 1u  /* raw memory in the major heap (uc_alloc_pinned) */
 #define COLOR_BLUE 2u    /* free block in the major heap */
 #define COLOR_BLACK 3u   /* reached by the current major mark */
 

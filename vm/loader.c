@@ -50,6 +50,7 @@ int uc_parse_image(const unsigned char *image, size_t len, struct uc_image *out,
   const unsigned char *table = trailer - (size_t)n * 8;
   size_t end = (size_t)(table - image);
   out->nsections = (int)n;
+  out->static_root = NULL;
   for (int i = (int)n - 1; i >= 0; i--) {
     const unsigned char *e = table + 8 * (size_t)i;
     uint32_t slen = be32(e + 4);
@@ -140,7 +141,18 @@ static int report_unknown_primitives(const unsigned char *used, const char *name
   return missing == 0;
 }
 
-static int load_globals(const struct uc_section *data, const char *name) {
+/* The global table is filled as modules initialise: a copy in the heap of
+ * the prebuilt one, whose constants stay where they are. */
+static value copy_root(const void *root) {
+  value r = (value)root;
+  if (tag_val(r) != 0 || wosize_val(r) == 0) uc_failwith("malformed prebuilt global data");
+  value g = uc_alloc_major(wosize_val(r), 0);
+  for (mlsize_t i = 0; i < wosize_val(r); i++) field(g, i) = field(r, i);
+  return g;
+}
+
+static int load_globals(const struct uc_section *data, const void *static_root,
+                        const char *name) {
   struct uc_catch c;
   c.prev = uc_catch_top;
   c.local_roots = uc_local_roots;
@@ -152,7 +164,7 @@ static int load_globals(const struct uc_section *data, const char *name) {
     load_error(name, msg);
     return 0;
   }
-  value g = uc_intern_block(data->data, data->len);
+  value g = static_root != NULL ? copy_root(static_root) : uc_intern_block(data->data, data->len);
   uc_catch_top = c.prev;
   uc_global_data = g;
   if (!is_block(uc_global_data) || tag_val(uc_global_data) != 0 ||
@@ -186,7 +198,7 @@ int uc_load_program(const struct uc_image *img, const char *name) {
   uc_prog.debug_info_len = dbug ? dbug->len : 0;
   if (!bind_primitives(prim, name)) return 0;
   /* Global data first: the verifier checks global indexes against it. */
-  if (!load_globals(data, name)) return 0;
+  if (!load_globals(data, img->static_root, name)) return 0;
   unsigned char *used = port_alloc(uc_prog.nprims + 1);
   if (used == NULL) {
     load_error(name, "out of memory");

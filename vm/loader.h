@@ -16,6 +16,7 @@ struct uc_section {
 struct uc_image {
   struct uc_section sections[16];
   int nsections;
+  const void *static_root;   /* the global data prebuilt, or NULL (vm.h) */
 };
 
 /* Parses the trailer and section table; 0 with a message on error. */

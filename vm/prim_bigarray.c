@@ -44,16 +44,23 @@ static int mul_overflows(uintnat a, uintnat b, uintnat *res) {
   return b != 0 && *res / b != a;
 }
 
-/* Memory for the elements.  It lives outside the heap, so the collector
- * does not see it run short: when it does, a full collection may free the
- * memory of dead bigarrays. */
-static void *alloc_elements(uintnat size) {
-  void *data = port_alloc(size > 0 ? size : 1);
-  if (data == NULL) {
-    uc_full_gc();
+/* Memory for the elements: pinned in the major heap, so that one budget
+ * serves values and elements and the allocation of elements paces the
+ * collector (which frees dead arrays); from the port's pool when the heap
+ * has no room.  `may_collect` is 0 while unmarshalling. */
+static void *alloc_elements(uintnat size, int may_collect) {
+  void *data = uc_alloc_pinned(size, may_collect);
+  if (data == NULL) data = port_alloc(size > 0 ? size : 1);
+  if (data == NULL && may_collect) {
+    uc_full_gc();   /* dead arrays may hold pool memory */
     data = port_alloc(size > 0 ? size : 1);
   }
   return data;
+}
+
+static void free_elements(void *data) {
+  if (uc_is_pinned(data)) uc_free_pinned(data);
+  else port_free(data);
 }
 
 /* A fresh array owning new memory of the right size. */
@@ -64,7 +71,7 @@ static value alloc_managed(intnat flags, intnat num_dims, const intnat *dim) {
   if (mul_overflows(n, element_size[flags & BA_KIND_MASK], &size)) uc_raise_out_of_memory();
   value res = alloc_header(flags | BA_MANAGED, num_dims, NULL, dim);
   UC_ROOTS1(res);
-  void *data = alloc_elements(size);
+  void *data = alloc_elements(size, 1);
   if (data == NULL) uc_raise_out_of_memory();
   ba_val(res)->data = data;
   UC_RETURN(res);
@@ -73,9 +80,9 @@ static value alloc_managed(intnat flags, intnat num_dims, const intnat *dim) {
 static void release_memory(struct ba_array *b) {
   if ((b->flags & BA_MANAGED_MASK) != BA_MANAGED) return;
   if (b->proxy == NULL) {
-    if (b->data != NULL) port_free(b->data);
+    if (b->data != NULL) free_elements(b->data);
   } else if (--b->proxy->refcount == 0) {
-    port_free(b->proxy->data);
+    free_elements(b->proxy->data);
     port_free(b->proxy);
   }
 }
@@ -700,7 +707,7 @@ static uintnat deserialize_bigarray(void *dst) {
   if (n > uc_deserialize_available()) uc_deserialize_error("input_value: truncated bigarray");
   if (mul_overflows(n, element_size[ba_kind(b)], &size))
     uc_deserialize_error("input_value: size overflow for bigarray");
-  b->data = port_alloc(size > 0 ? size : 1);
+  b->data = alloc_elements(size, 0);
   if (b->data == NULL) uc_deserialize_error("input_value: out of memory for bigarray");
   deserialize_elements(b, n);
   return payload_size(b->num_dims);

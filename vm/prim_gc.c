@@ -106,7 +106,7 @@ PRIM value caml_runtime_parameters(value unit) {
 
 /* Finalisers */
 static void check_finalisable(value v) {
-  if (!is_block(v) || !uc_in_heap(v) || tag_val(v) == LAZY_TAG || tag_val(v) == DOUBLE_TAG ||
+  if (!is_block(v) || !(uc_in_heap(v) || uc_in_static(v)) || tag_val(v) == LAZY_TAG || tag_val(v) == DOUBLE_TAG ||
       tag_val(v) == FORWARD_TAG)
     uc_invalid_argument("Gc.finalise");
 }

@@ -145,7 +145,7 @@ static void mix_structured(struct hash_state *st, value v) {
 static int follow_forwards(value *v) {
   for (int i = MAX_FORWARDS; i > 0; i--) {
     *v = field(*v, 0);
-    if (is_long(*v) || tag_val(*v) != FORWARD_TAG) return 1;
+    if (!uc_in_value_area(*v) || tag_val(*v) != FORWARD_TAG) return 1;
   }
   return 0;
 }

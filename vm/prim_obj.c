@@ -7,10 +7,6 @@
 #define OUT_OF_HEAP_TAG 1001
 #define UNALIGNED_TAG 1002
 
-static int is_atom(value v) {
-  return (uintnat)v >= (uintnat)atom(0) && (uintnat)v <= (uintnat)atom(255);
-}
-
 /* A zero-sized block of any tag is the shared atom. */
 static value alloc_block(mlsize_t wosize, tag_t tag) {
   if (wosize == 0) return atom(tag);
@@ -25,7 +21,7 @@ static void set_tag(value v, tag_t tag) {
 PRIM value caml_obj_tag(value v) {
   if (is_long(v)) return val_int(INT_TAG);
   if ((uintnat)v & (WORD_BYTES - 1)) return val_int(UNALIGNED_TAG);
-  if (uc_in_heap(v) || is_atom(v)) return val_int(tag_val(v));
+  if (uc_in_value_area(v)) return val_int(tag_val(v));
   return val_int(OUT_OF_HEAP_TAG);
 }
 

@@ -14,6 +14,7 @@
 #include "verify.h"
 #include "opcodes.h"
 #include "port.h"
+#include "gc.h"
 
 #define OPNAME(name) #name,
 const char *const uc_opcode_names[OP_COUNT] = {UC_FOR_EACH_OPCODE(OPNAME)};
@@ -189,6 +190,19 @@ struct stack_check {
 };
 
 static int bit(const uint8_t *map, size_t i) { return (map[i / 8] >> (i % 8)) & 1; }
+
+/* The tables are taken from the heap, empty but for the global data while
+ * loading, so that a board's pool need not be sized for them; from the
+ * pool where there is no heap (tools checking code alone). */
+static void *table_alloc(size_t n) {
+  void *p = uc_alloc_pinned(n, 0);
+  return p != NULL ? p : port_alloc(n);
+}
+
+static void table_free(void *p) {
+  if (uc_is_pinned(p)) uc_free_pinned(p);
+  else port_free(p);
+}
 
 /* Calls `body` with t set to each jump, handler, return-address and closure
  * target of the instruction at `at` (already checked to be in the code). */
@@ -371,8 +385,8 @@ static int check_stack(struct checker *c, struct uc_verify_env *env) {
   size_t len = c->len, at;
   size_t blocks = len / RANK_WORDS + 1;
   struct stack_check s = {c, NULL, NULL, NULL, 0, 0, 0};
-  s.is_target = port_alloc(len / 8 + 1);
-  s.rank = port_alloc(blocks * sizeof *s.rank);
+  s.is_target = table_alloc(len / 8 + 1);
+  s.rank = table_alloc(blocks * sizeof *s.rank);
   int ok = s.is_target != NULL && s.rank != NULL;
   if (ok) {
     memset(s.is_target, 0, len / 8 + 1);
@@ -384,7 +398,7 @@ static int check_stack(struct checker *c, struct uc_verify_env *env) {
       for (size_t i = b * RANK_WORDS; i < (b + 1) * RANK_WORDS && i < len; i++)
         s.ntgt += (size_t)bit(s.is_target, i);
     }
-    s.height = port_alloc(s.ntgt * sizeof *s.height);
+    s.height = table_alloc(s.ntgt * sizeof *s.height);
     ok = s.height != NULL;
   }
   if (!ok) {
@@ -406,9 +420,10 @@ static int check_stack(struct checker *c, struct uc_verify_env *env) {
     } while (ok && s.changed);
   }
   env->max_frame = (size_t)s.max_height;
-  port_free(s.is_target);
-  port_free(s.rank);
-  port_free(s.height);
+  /* Last taken, first freed: the heap gives the space back whole. */
+  table_free(s.height);
+  table_free(s.rank);
+  table_free(s.is_target);
   return ok;
 }
 
@@ -416,11 +431,11 @@ int uc_verify_code(const int32_t *code, size_t len, struct uc_verify_env *env,
                    char *err, size_t errlen) {
   size_t win = len < VERIFY_WINDOW ? len : VERIFY_WINDOW;
   struct checker c = {code, len, NULL, 0, win, err, errlen};
-  uint8_t *needed = port_alloc(win / 8 + 1);
-  uint8_t *starts = port_alloc(win / 8 + 1);
+  uint8_t *needed = table_alloc(win / 8 + 1);
+  uint8_t *starts = table_alloc(win / 8 + 1);
   if (needed == NULL || starts == NULL) {
-    port_free(needed);
-    port_free(starts);
+    table_free(starts);
+    table_free(needed);
     snprintf(err, errlen, "out of memory while checking the code");
     return 0;
   }
@@ -452,8 +467,8 @@ int uc_verify_code(const int32_t *code, size_t len, struct uc_verify_env *env,
       if ((needed[i / 8] & (0x80 >> (i % 8))) && !(starts[i / 8] & (0x80 >> (i % 8))))
         ok = fail(&c, c.base + i, "jump into the middle of an instruction");
   }
-  port_free(needed);
-  port_free(starts);
+  table_free(starts);
+  table_free(needed);
   if (ok && !check_stack(&c, env)) ok = 0;
   return ok;
 }

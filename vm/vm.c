@@ -50,6 +50,7 @@ void uc_default_settings(struct uc_settings *s) {
   s->heap_bytes = UC_DEFAULT_HEAP_BYTES;
   s->stack_words = UC_DEFAULT_STACK_WORDS;
   s->backtrace = 0;
+  s->static_root = s->static_start = s->static_end = NULL;
   parse_ocamlrunparam(s);
   size_t heap = uc_parse_size(port_getenv("UCAML_HEAP"));
   if (heap) s->heap_bytes = heap;
@@ -175,12 +176,16 @@ int uc_run_image(const unsigned char *image, size_t len, const char *name,
     port_write(2, "ucaml: cannot set up the heap\n", 30);
     return 2;
   }
+  if (s->static_root != NULL) {
+    img.static_root = s->static_root;
+    uc_gc_static_area(s->static_start, s->static_end);
+  }
   uc_argc = argc;
   uc_argv = argv;
   uc_exe_name = name;
   uc_backtrace_active = s->backtrace;
   if (!uc_load_program(&img, name)) return 2;
-  /* The stack comes after loading, so it can reuse the verifier's tables. */
+  /* The stack comes after loading, so it can reuse the loader's memory. */
   if (!uc_interp_init(s->stack_words)) {
     port_write(2, "ucaml: cannot allocate the stack\n", 33);
     return 2;

@@ -8,6 +8,11 @@ struct uc_settings {
   size_t heap_bytes;      /* hard limit of the heap (nursery + major) */
   size_t stack_words;     /* VM stack; Stack_overflow beyond it */
   int backtrace;          /* OCAMLRUNPARAM=b */
+  /* The image's global data prebuilt in read-only memory, 32-bit layout
+   * (tools/static-data.py): its root block, and the area of its blocks.
+   * NULL: the DATA section is unmarshalled into the heap. */
+  const void *static_root;
+  const void *static_start, *static_end;
 };
 
 /* Defaults from config.h, then OCAMLRUNPARAM / UCAML_HEAP / UCAML_STACK. */

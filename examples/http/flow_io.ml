@@ -22,8 +22,11 @@ module Make (F : Mirage_flow.S) = struct
 
   type error = exn
 
+  (* The output buffer starts small (headers and a small page fit) and is
+     shrunk back after each send ([Buffer.reset]): on a microcontroller,
+     memory held per connection is what limits the connections. *)
   let channels flow =
-    ({ flow; pending = Cstruct.empty; eof = false }, { out = flow; buf = Buffer.create 4096; lock = Lwt_mutex.create (); flush_pending = false })
+    ({ flow; pending = Cstruct.empty; eof = false }, { out = flow; buf = Buffer.create 512; lock = Lwt_mutex.create (); flush_pending = false })
 
   (* Makes sure some input is pending, unless at end of input. *)
   let fill ic =
@@ -73,7 +76,7 @@ module Make (F : Mirage_flow.S) = struct
     if Buffer.length oc.buf = 0 then Lwt.return_unit
     else begin
       let data = Cstruct.of_string (Buffer.contents oc.buf) in
-      Buffer.clear oc.buf;
+      Buffer.reset oc.buf;
       F.write oc.out data >>= function
       | Ok () -> Lwt.return_unit
       | Error e -> Lwt.fail (Write_failed e)

@@ -100,7 +100,23 @@ module Tcp = struct
     Lwt.return_unit
 
   let dst f = f.dst
+
+  (* Reads go through one buffer shared by all flows and are copied out at
+     once into a buffer of their size: what a read keeps alive is what it
+     got (a request line, not 4 KB per connection). *)
   let read_size = 4096
+  let scratch = Cstruct.create_unsafe read_size
+
+  let read_now f =
+    if f.closed then (0, Cstruct.empty)
+    else
+      let n = sock_read f.fd scratch.Cstruct.buffer 0 read_size in
+      if n <= 0 then (n, Cstruct.empty)
+      else begin
+        let data = Cstruct.create_unsafe n in
+        Cstruct.blit scratch 0 data 0 n;
+        (n, data)
+      end
 
   (* Data that was there without waiting is handed over after a pause (one
      turn of the main loop): a peer that keeps sending cannot starve the
@@ -108,13 +124,13 @@ module Tcp = struct
   let read f =
     if f.closed || f.read_shut then Lwt.return (Ok `Eof)
     else begin
-      let buf = Cstruct.create_unsafe read_size in
+      let got = ref Cstruct.empty in
       let waited = ref false in
       retry ~wait:(fun () -> waited := true; Ucaml_os.Io.readable f.fd)
-        (fun () -> if f.closed then 0 else sock_read f.fd buf.Cstruct.buffer 0 read_size)
+        (fun () -> let n, d = read_now f in got := d; n)
       >>= fun n ->
       (if !waited then Lwt.return_unit else Lwt.pause ()) >>= fun () ->
-      if n > 0 then Lwt.return (Ok (`Data (Cstruct.sub buf 0 n)))
+      if n > 0 then Lwt.return (Ok (`Data !got))
       else if n = 0 || f.closed then Lwt.return (Ok `Eof)
       else match error_of_code n with
         | `Reset -> Lwt.return (Ok `Eof)     (* what a reset leaves to read: nothing *)
@@ -253,17 +269,22 @@ module Udp = struct
 
   let max_datagram = 2048
 
+  (* As TCP reads: received into one shared buffer, kept at their size. *)
+  let scratch = Cstruct.create_unsafe max_datagram
+
   let rec receive_loop t l callback =
     if l.stopped then Lwt.return_unit
     else begin
-      let buf = Cstruct.create_unsafe max_datagram and src = Bytes.create 6 in
-      let n = udp_recvfrom l.fd buf.Cstruct.buffer 0 max_datagram src in
+      let src = Bytes.create 6 in
+      let n = udp_recvfrom l.fd scratch.Cstruct.buffer 0 max_datagram src in
       if n = again then Ucaml_os.Io.readable l.fd >>= fun () -> receive_loop t l callback
       else begin
         (if n >= 0 then begin
            let src, src_port = decode_endpoint src in
+           let data = Cstruct.create_unsafe n in
+           Cstruct.blit scratch 0 data 0 n;
            Lwt.async (fun () ->
-               Lwt.catch (fun () -> callback ~src ~dst:t.ip ~src_port (Cstruct.sub buf 0 n))
+               Lwt.catch (fun () -> callback ~src ~dst:t.ip ~src_port data)
                  (fun _ -> Lwt.return_unit))
          end);
         receive_loop t l callback

@@ -16,6 +16,9 @@ extern const char ucaml_program_name[];
 extern const char *const ucaml_argv[];       /* fixed arguments, NULL-terminated */
 extern const char ucaml_heap_size[];   /* bytes ("64k"); "": the whole heap region */
 extern const char ucaml_stack_size[];  /* words; "": board.ld's VM_STACK_WORDS */
+/* The global data prebuilt in flash (tools/static-data.py): root or 0. */
+extern const char ucaml_static_start[], ucaml_static_end[];
+extern const void *const ucaml_static_root;
 
 extern char __uc_heap_start[], __uc_heap_end[];
 /* board.ld's default VM stack in words, sized with the pool (its address). */
@@ -33,6 +36,9 @@ int main(void)
   s.heap_bytes = heap ? heap : (size_t)(__uc_heap_end - __uc_heap_start);
   size_t stack = ucaml_stack_size[0] ? uc_parse_size(ucaml_stack_size) : 0;
   s.stack_words = stack ? stack : (size_t)(uintptr_t)VM_STACK_WORDS;
+  s.static_root = ucaml_static_root;
+  s.static_start = ucaml_static_start;
+  s.static_end = ucaml_static_end;
 
   int nfixed = 0;
   while (ucaml_argv[nfixed]) nfixed++;

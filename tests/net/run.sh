@@ -55,13 +55,10 @@ if ! make -s ucaml ocamllib > "$tmp/out" 2>&1; then
 fi
 index=examples/http/htdocs/index.html
 
-# The board's images.  The echo program runs in the 320 KB budget, lwIP
-# included.  The cohttp server (770 KB of bytecode) needs ~550 KB of pool
-# (VM stack, the verifier's tables, bigarray buffers) whatever the network
-# stack: it runs with external RAM, as on an ESP32-WROVER, and lwIP stays
-# in internal RAM.
+# The board's images: both run in the 320 KB budget, lwIP included (the
+# cohttp server's constants stay in flash, its buffers in the OCaml heap).
 echo_env=${NET_ECHO_ENV:-}
-http_env=${NET_HTTP_ENV:-XTENSA_PSRAM=4M}
+http_env=${NET_HTTP_ENV:-}
 
 # serve TARGET NAME PORT SECONDS [FORWARD...]: starts examples/NAME listening
 # on PORT (the board: on its port 80/7 forwarded from 127.0.0.1:PORT).
