@@ -91,10 +91,32 @@ module Make (F : Mirage_flow.S) = struct
         oc.flush_pending <- false;
         Lwt.catch (fun () -> flush oc) (fun _ -> Lwt.return_unit))
 
+  (* A large string (a file's body) is not copied into the buffer: it is
+     sent at once, after what is buffered, a chunk at a time, so that it
+     costs the heap one chunk more than the string itself. *)
+  let chunk = 4096
+
+  let write_large oc s =
+    Lwt_mutex.with_lock oc.lock (fun () ->
+        send oc >>= fun () ->
+        let len = String.length s in
+        let rec from off =
+          if off >= len then Lwt.return_unit
+          else
+            let n = min chunk (len - off) in
+            F.write oc.out (Cstruct.of_string ~off ~len:n s) >>= function
+            | Ok () -> from (off + n)
+            | Error e -> Lwt.fail (Write_failed e)
+        in
+        from 0)
+
   let write oc s =
-    Buffer.add_string oc.buf s;
-    if not oc.flush_pending then auto_flush oc;
-    Lwt.return_unit
+    if String.length s > chunk then write_large oc s
+    else begin
+      Buffer.add_string oc.buf s;
+      if not oc.flush_pending then auto_flush oc;
+      Lwt.return_unit
+    end
 
   let catch f =
     Lwt.catch

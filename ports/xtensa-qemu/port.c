@@ -117,14 +117,6 @@ void *port_heap_region(size_t want, size_t *got)
   return n ? __uc_heap_start : NULL;
 }
 
-/* Weak: an absolute symbol of value 0 must not be assumed non-null. */
-extern char PSRAM_SIZE[] __attribute__((weak));
-
-unsigned long xq_nursery_words(void)
-{
-  return (uintptr_t)PSRAM_SIZE != 0 ? 32ul * 1024 : 1024ul;
-}
-
 /* port_alloc: first fit over the fixed pool [__uc_pool_start, __uc_pool_end).
  * Each block starts with an 8-byte header: its size in bytes including the
  * header (a multiple of 8, bit 0 set while in use) and the size of the block

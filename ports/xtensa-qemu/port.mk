@@ -98,7 +98,7 @@ xtensa-image: xtensa
 	$(XQ_CC) $(XQ_CFLAGS) -c $(XQ_IMG)/settings.c -o $(XQ_IMG)/settings.o
 	$(XQ_NET_PREPARE)
 	$(XQ_CC) $(XQ_SPECS) $(XQ_ARCH) -nostartfiles -T $(XQ_DIR)/board.ld \
-	  -Wl,--gc-sections -Wl,-Map=$(XQ_IMG)/image.map $(XQ_DEFSYM) -o $(XTENSA_OUT) \
+	  -Wl,--gc-sections -Wl,-Map=$(XQ_IMG)/image.map $(XQ_DEFSYM) $(XQ_NET_DEFSYM) -o $(XTENSA_OUT) \
 	  $(XQ_START) $(XQ_IMG)/bytecode.o $(XQ_IMG)/settings.o $(XQ_NET_LINK) \
 	  -Wl,--start-group $(XQ_LIBGCC) -lc -lm -lgcc -Wl,--end-group
 	@$(if $(XTENSA_QUIET),:,sh $(XQ_DIR)/size.sh $(XTENSA_OUT))

@@ -6,11 +6,7 @@
  * normally asks for the whole heap region left in the RAM budget (board.ld);
  * port_heap_region caps any request to that region. */
 #define UC_DEFAULT_HEAP_BYTES (64u * 1024)
-/* The nursery: 1024 words (4 KB) on the board's internal RAM; with PSRAM
- * (board.ld's PSRAM_SIZE) the host's 32k words, as the OCaml testsuite's
- * promotion statistics assume a large one (port.c). */
-unsigned long xq_nursery_words(void);
-#define UC_NURSERY_WORDS xq_nursery_words()
+#define UC_NURSERY_WORDS 1024
 #define UC_DEFAULT_STACK_WORDS 4096
 #define UC_IO_BUFFER_SIZE 256
 #define UC_MARK_STACK_SIZE 256

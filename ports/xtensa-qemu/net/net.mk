@@ -74,5 +74,10 @@ xtensa-net-image-deps: xtensa $(XQ_NET_PORT_OBJ) $(XQ_NET_LIB) $(XQ_LWIP_LIB) $(
 XQ_IMG_NET = $(if $(filter 0 1,$(XTENSA_NET)),$(filter 1,$(XTENSA_NET)),$(shell sh $(XQ_NET_DIR)/uses-net.sh $(XTENSA_BYTECODE)))
 XQ_NET_LINK = $(if $(XQ_IMG_NET),-Wl$(,)--start-group $(XQ_NET_PORT_OBJ) $(XQ_NET_LIB) $(XQ_LWIP_LIB) $(XQ_VM_LIB_NET) -Wl$(,)--end-group,$(XQ_LIB))
 XQ_NET_PREPARE = $(if $(XQ_IMG_NET),$(MAKE) -s -f $(XQ_DIR)/port.mk xtensa-net-image-deps)
+# lwIP and the NIC's rings take 60 KB of the internal RAM budget: unless
+# set, network images get a VM stack of 4096 words (16 KB; Lwt servers run
+# shallow, the HTTP example within 1024) rather than 8192, for the heap.
+XQ_NET_STACK_WORDS ?= 4096
+XQ_NET_DEFSYM = $(if $(XTENSA_STACK_WORDS)$(XTENSA_PSRAM),,$(if $(XQ_IMG_NET),-Wl$(,)--defsym=VM_STACK_WORDS=$(XQ_NET_STACK_WORDS)))
 
 .PHONY: xtensa-lwip xtensa-nettest xtensa-net-image-deps
