@@ -76,7 +76,11 @@ static inline header_t with_color(header_t h, unsigned c) {
 /* ---- remembered set ---- */
 static value **remembered;
 static size_t remembered_len, remembered_cap;
-static int remembered_overflow;   /* lost entries: scan the major heap */
+/* Entries were lost: the next collection must be a full one, whose mark
+ * finds the young pointers of live old blocks.  (Scanning the whole major
+ * heap instead would read dead blocks, whose fields may point into a
+ * nursery that has since been reused.) */
+static int remembered_overflow;
 
 static void remember(value *fp) {
   if (remembered_len == remembered_cap) {
@@ -340,19 +344,6 @@ static void drain_promoted(void) {
 typedef void (*root_action)(value *p);
 static void scan_roots(root_action act);
 
-static void scan_major_for_young(void) {
-  for (value *p = major_start; p < major_top;) {
-    header_t hd = *(header_t *)p;
-    mlsize_t sz = hd_wosize(hd);
-    if (hd_color(hd) != COLOR_BLUE && hd_tag(hd) < NO_SCAN_TAG) {
-      value b = val_hp(p);
-      for (mlsize_t i = 0; i < sz; i++) oldify(&field(b, i));
-      drain_promoted();
-    }
-    p += WHSIZE(sz);
-  }
-}
-
 static void do_minor_gc(void) {
   promote_todo = 0;
   scan_roots(oldify);
@@ -361,9 +352,7 @@ static void do_minor_gc(void) {
     oldify(remembered[i]);
     drain_promoted();
   }
-  if (remembered_overflow) scan_major_for_young();
   remembered_len = 0;
-  remembered_overflow = 0;
   stat_minor_words += (double)(uc_young_ptr - young_start);
   uc_young_ptr = young_start;
   stat_minor_gcs++;
@@ -385,7 +374,7 @@ void uc_minor_gc(void) {
   if (uc_young_ptr == young_start) return;
   /* Every young block might survive: copy only when they surely fit;
    * otherwise a full collection finds out exactly what survives. */
-  if (safe_promotion_capacity() < (uintnat)(uc_young_ptr - young_start)) {
+  if (remembered_overflow || safe_promotion_capacity() < (uintnat)(uc_young_ptr - young_start)) {
     full_gc(0);
     return;
   }
@@ -644,9 +633,6 @@ static void ephe_clean(void) {
       }
     }
     if (cleared || is_white_heap_block(field(e, 1))) field(e, 1) = uc_ephe_none;
-    /* Surviving young referents must be found by the promotion that follows. */
-    for (mlsize_t i = 1; i < wosize_val(e); i++)
-      if (is_block(field(e, i)) && in_young(field(e, i))) remember(&field(e, i));
     link = &field(e, 0);
   }
 }
@@ -837,9 +823,11 @@ static void scan_roots(root_action act) {
     for (int i = 0; i < f->n; i++) act(f->slot[i]);
   for (size_t i = 0; i < global_roots_len; i++) act(global_roots[i]);
   uc_memprof_scan_roots(act, act != mark_root);
-  /* Finalisable values are strong when young blocks move; the major mark
-   * decides their fate in final_update. */
+  /* Finalisable values and ephemeron slots are strong when young blocks
+   * move; the major mark decides their fate (final_update, ephe_clean). */
   if (act != mark_root) {
+    for (value e = ephe_list; e != 0; e = field(e, 0))
+      for (mlsize_t i = 1; i < wosize_val(e); i++) act(&field(e, i));
     for (size_t i = 0; i < finals_len; i++) {
       act(&finals[i].fn);
       act(&finals[i].val);
