@@ -41,8 +41,16 @@ $(BUILD)/primtable.h: $(PRIM_SRC) tools/gen_prims.sh
 # The xtensa-qemu board (cross-compiled VM, firmware images).
 include ports/xtensa-qemu/port.mk
 
-# The first thing to try: a program on the emulated ESP-class board.
+# The first thing to try: the HTTP unikernel on the emulated ESP-class
+# board, served to the host on 127.0.0.1:8080 (Ctrl-C stops it).
 demo:
+	sh tools/install-deps.sh
+	$(MAKE) ucaml ocamllib
+	@echo "ucaml: building the HTTP unikernel for the emulated Xtensa board; then try: curl -i http://127.0.0.1:8080/"
+	./ucaml run --target xtensa-qemu examples/http
+
+# A smaller first step: console and timers, on the board.
+demo-hello:
 	sh tools/install-deps.sh
 	$(MAKE) ucaml ocamllib
 	./ucaml run --target xtensa-qemu examples/hello
@@ -60,7 +68,7 @@ deps:
 
 clean:
 	rm -rf build ucaml
-.PHONY: all ucaml clean test bench deps demo
+.PHONY: all ucaml clean test bench deps demo demo-hello
 
 # The OCaml library of unikernel devices (findlib package ucaml-mirage).
 include lib/lib.mk

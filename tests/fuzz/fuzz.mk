@@ -11,7 +11,7 @@ FUZZ_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall -Wextra
 FUZZ_VM_SRC = $(sort $(wildcard vm/*.c)) $(filter-out ports/unix/main.c ports/unix/cli%,$(sort $(wildcard ports/unix/*.c)))
 FUZZ_PRIM_SRC = $(sort $(wildcard vm/prim_*.c))
 FUZZ_VM_OBJ = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(FUZZ_VM_SRC))
-FUZZ_HARNESSES = load unmarshal numbers scanf
+FUZZ_HARNESSES = load unmarshal numbers scanf http
 
 all: $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_HARNESSES))
 
@@ -24,7 +24,11 @@ $(FUZZ_BUILD)/%.o: %.c $(wildcard vm/*.h ports/unix/*.h tests/fuzz/*.h) $(FUZZ_B
 
 $(FUZZ_BUILD)/fuzz_load: tests/fuzz/fuzz_load.c $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o $(FUZZ_VM_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wl,--wrap=port_heap_region -o $@ $^ -lm
+# The OCaml harnesses run driver.ml, but http runs http.ml.
+FUZZ_PROG_VAR = UCAML_FUZZ_PROG
+$(FUZZ_BUILD)/fuzz_http: FUZZ_PROG_VAR = UCAML_FUZZ_HTTP
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_ocaml.c $(FUZZ_BUILD)/tests/fuzz/fuzz_common.o $(FUZZ_VM_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wl,--wrap=port_heap_region -DFUZZ_ENTRY='"$*"' -o $@ $^ -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Wl,--wrap=port_heap_region -DFUZZ_ENTRY='"$*"' \
+	  -DFUZZ_PROG_VAR='"$(FUZZ_PROG_VAR)"' -o $@ $^ -lm
 
 .PHONY: all

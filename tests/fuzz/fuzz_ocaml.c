@@ -1,10 +1,12 @@
 /* fuzz_ocaml.c: libFuzzer harnesses that hand the input, as an OCaml
- * string, to a function of driver.ml (compiled with the stock ocamlc and
- * named by UCAML_FUZZ_PROG).  FUZZ_ENTRY, set at compile time, names the
- * function: "unmarshal" (Marshal.from_string and what is done with its
- * result), "numbers" (float_of_string, int_of_string, ...), "scanf".
- * The driver catches the exceptions the input may rightly raise; any other
- * one, or a crash of the VM, is a finding. */
+ * string, to a function of an OCaml program compiled with the stock ocamlc:
+ * driver.ml (named by UCAML_FUZZ_PROG) or, for "http", http.ml (named by
+ * UCAML_FUZZ_HTTP; FUZZ_PROG_VAR says which variable).  FUZZ_ENTRY, set at
+ * compile time, names the function: "unmarshal" (Marshal.from_string and
+ * what is done with its result), "numbers" (float_of_string,
+ * int_of_string, ...), "scanf", "http" (a connection to cohttp's server).
+ * The program catches the exceptions the input may rightly raise; any
+ * other one, or a crash of the VM, is a finding. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,9 @@ void uc_format_exception(value exn, char *buf, size_t cap);   /* vm.c */
 
 #ifndef FUZZ_ENTRY
 #error "FUZZ_ENTRY must name the driver's function"
+#endif
+#ifndef FUZZ_PROG_VAR
+#define FUZZ_PROG_VAR "UCAML_FUZZ_PROG"
 #endif
 
 static value *entry;
@@ -41,11 +46,11 @@ static unsigned char *read_file(const char *path, size_t *len) {
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  const char *path = getenv("UCAML_FUZZ_PROG");
+  const char *path = getenv(FUZZ_PROG_VAR);
   size_t len;
   unsigned char *file = path ? read_file(path, &len) : NULL;
   if (file == NULL) {
-    fprintf(stderr, "fuzz: set UCAML_FUZZ_PROG to the compiled tests/fuzz/driver.ml\n");
+    fprintf(stderr, "fuzz: set %s to the compiled OCaml program\n", FUZZ_PROG_VAR);
     exit(1);
   }
   void *block;   /* kept: the program runs from it */
