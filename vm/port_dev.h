@@ -36,8 +36,8 @@ enum port_dev_error {
   PORT_DEV_ERROR_COUNT
 };
 
-/* A short English text for -(code) or code. */
-const char *port_dev_error_message(int code);
+/* The texts of these codes are the core's (vm/prim_dev_error.c): a port
+ * only returns codes. */
 
 /* ---- The wait ----
  * Blocks until the monotonic clock (port_monotonic_ns) reaches deadline_ns,

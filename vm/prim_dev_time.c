@@ -21,11 +21,6 @@ PRIM value ucaml_dev_wall_clock(value unit)
   UC_RETURN(r);
 }
 
-PRIM value ucaml_dev_error_message(value code)
-{
-  return uc_copy_string(port_dev_error_message(int_val(code)));
-}
-
 /* The poll set lives outside the heap and is reused from wait to wait. */
 static struct port_dev_poll *poll_set;
 static int poll_capacity;

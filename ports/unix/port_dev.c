@@ -50,31 +50,6 @@ static int dev_error(int e)
   }
 }
 
-static const char *const dev_messages[PORT_DEV_ERROR_COUNT] = {
-  [PORT_DEV_EAGAIN] = "operation would block",
-  [PORT_DEV_EINPROGRESS] = "operation in progress",
-  [PORT_DEV_EREFUSED] = "connection refused",
-  [PORT_DEV_ERESET] = "connection reset by peer",
-  [PORT_DEV_ECLOSED] = "connection closed",
-  [PORT_DEV_ETIMEDOUT] = "timed out",
-  [PORT_DEV_EUNREACHABLE] = "network unreachable",
-  [PORT_DEV_EADDRINUSE] = "address in use",
-  [PORT_DEV_ENOTSUP] = "not supported on this port",
-  [PORT_DEV_EINVAL] = "invalid argument",
-  [PORT_DEV_ERANGE] = "out of range",
-  [PORT_DEV_ENOENT] = "no such device",
-  [PORT_DEV_EREADONLY] = "read-only device",
-  [PORT_DEV_EMFILE] = "out of descriptors",
-  [PORT_DEV_EIO] = "input/output error",
-};
-
-const char *port_dev_error_message(int code)
-{
-  if (code < 0) code = -code;
-  if (code <= 0 || code >= PORT_DEV_ERROR_COUNT) return "unknown error";
-  return dev_messages[code];
-}
-
 /* ---- The wait ---- */
 
 /* Milliseconds from now until the deadline, rounded up so that the caller
