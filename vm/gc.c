@@ -17,7 +17,11 @@
  *   young blocks.  If they cannot fit, Out_of_memory is raised with the
  *   nursery intact; the program can catch it and go on.
  * - Marking uses a fixed stack; on overflow the heap is rescanned, so the
- *   mark needs bounded memory on any data shape. */
+ *   mark needs bounded memory on any data shape.
+ * - Pinned blocks (uc_alloc_pinned: bigarray data, the verifier's tables)
+ *   are raw memory in the major heap that the mark never reaches and only
+ *   an explicit free returns; static blocks (constants prebuilt in flash)
+ *   are values outside the region that are never collected. */
 #include "gc_internal.h"
 #include "config.h"
 #include "custom.h"

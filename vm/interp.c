@@ -801,11 +801,9 @@ value uc_callbackN_exn(value closure, int narg, value args[]) {
   sp[narg + 1] = atom(0);
   sp[narg + 2] = val_long(0);
   sp[narg + 3] = closure;
-  value *saved = uc_stack_sp;
   uc_stack_sp = sp;
   value res = uc_interpret(CALLBACK_ENTRY(narg), 0);
-  (void)saved;
-  /* The boundary is the sp we pushed from: restore it in both outcomes. */
+  /* Pop the frame we pushed, whether the call returned or raised. */
   uc_stack_sp = sp + narg + 4;
   return res;
 }
