@@ -66,9 +66,10 @@ void uc_gc_static_area(const void *start, const void *end) {
 int uc_in_static(value v) {
   return is_block(v) && (const char *)v > static_start && (const char *)v < static_end;
 }
-int uc_in_value_area(value v) {
-  if (!is_block(v)) return 0;
-  if (in_young(v) || in_major(v) || uc_in_static(v)) return 1;
+value *uc_region_start, *uc_region_end;
+
+int uc_in_value_area_slow(value v) {
+  if (uc_in_static(v)) return 1;
   return (header_t *)v > uc_atom_table && (header_t *)v <= uc_atom_table + 256;
 }
 
@@ -865,6 +866,8 @@ int uc_gc_init(size_t heap_bytes) {
   uc_young_end = young_end_real;
   major_start = major_top = young_end_real;
   heap_end = young_start + words;
+  uc_region_start = young_start;
+  uc_region_end = heap_end;
   return 1;
 }
 

@@ -111,8 +111,15 @@ void uc_minor_gc(void);
 void uc_full_gc(void);        /* minor + complete major cycle */
 int uc_is_young(value v);
 int uc_in_heap(value v);      /* points into the nursery or the major heap */
-/* A block whose header may be read: in the heap or an atom.  Other pointers
- * (code pointers in ill-typed unmarshalled data) are opaque. */
-int uc_in_value_area(value v);
+/* A block whose header may be read: in the heap's region, static, or an
+ * atom.  Other pointers (code pointers in ill-typed unmarshalled data) are
+ * opaque.  Inline: compare and hash ask for every block they visit. */
+extern value *uc_region_start, *uc_region_end;
+int uc_in_value_area_slow(value v);
+static inline int uc_in_value_area(value v) {
+  if (!is_block(v)) return 0;
+  if ((value *)v > uc_region_start && (value *)v <= uc_region_end) return 1;
+  return uc_in_value_area_slow(v);
+}
 
 #endif
