@@ -47,9 +47,10 @@ module Make (F : Mirage_flow.S) = struct
     ic.pending <- Cstruct.shift ic.pending n;
     s
 
+  (* A hostile Content-Length can make cohttp ask for a negative count. *)
   let read ic n =
     fill ic >>= fun () ->
-    Lwt.return (take ic (min n (Cstruct.length ic.pending)))
+    Lwt.return (take ic (max 0 (min n (Cstruct.length ic.pending))))
 
   (* A line ends with LF, its CR (if any) dropped. *)
   let read_line ic =

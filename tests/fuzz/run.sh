@@ -5,6 +5,8 @@
 #   numbers    float_of_string, int_of_string, Int64.of_string... and
 #              print/parse round trips
 #   scanf      Scanf.sscanf with many formats, Scanf.format_from_string
+#   http       a client's bytes on one connection to the HTTP example's
+#              server (cohttp-lwt over examples/http/flow_io.ml), http.ml
 #
 #   tests/fuzz/run.sh [--seconds N] [--jobs J] [HARNESS...]
 #
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-harnesses=${*:-load unmarshal numbers scanf}
+harnesses=${*:-load unmarshal numbers scanf http}
 out=build/fuzz
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM
 pass=0; fail=0
@@ -54,6 +56,22 @@ for f in hello gc_churn; do
   cp tests/cases/$f.ml "$work/" && (cd "$work" && ocamlc -g $f.ml -o "seeds/load/$f.byte") >/dev/null 2>&1
 done
 cp "$work/driver.byte" "$seeds/load/"
+# http.ml with the example's flow code and the flow signature, as in the
+# example's build (the signature's source, so that ocamlrun runs it too).
+case " $harnesses " in *" http "*)
+  if ! ocamlfind query cohttp-lwt cstruct >/dev/null 2>&1; then
+    echo "note: fuzzer http skipped (needs cohttp-lwt: sh tools/install-deps.sh)"
+    harnesses=$(echo " $harnesses " | sed 's/ http / /')
+  else
+    mkdir -p "$work/http"
+    cp lib/ucaml_mirage/mirage_flow.ml examples/http/flow_io.ml tests/fuzz/http.ml "$work/http/"
+    (cd "$work/http" && ocamlfind ocamlc -g -package cohttp-lwt,cstruct -linkpkg \
+       mirage_flow.ml flow_io.ml http.ml -o http.byte) >"$work/seed.log" 2>&1 ||
+      { cat "$work/seed.log"; ko seeds "http.ml does not compile"; echo "$pass passed, $fail failed"; exit 1; }
+    export UCAML_FUZZ_HTTP="$work/http/http.byte"
+    ./ucaml exec "$work/http/http.byte" seeds "$seeds" >/dev/null
+  fi ;;
+esac
 
 # --- known crashes stay fixed -------------------------------------------------
 for h in $harnesses; do
@@ -70,7 +88,8 @@ fuzz_one() {   # harness
   h=$1; mkdir -p "$out/corpus/$h"
   extra=""; [ -d "$work/ocamlrun/$h" ] && extra="$work/ocamlrun/$h"
   [ -d "$seeds/$h" ] || mkdir -p "$seeds/$h"
-  "$out/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=300000 \
+  maxlen=300000; [ "$h" = http ] && maxlen=16384   # bounds an input's run time
+  "$out/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
     -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$out/artifacts/$h-" \
     "$out/corpus/$h" "$seeds/$h" $extra >"$work/$h.log" 2>&1
   echo $? >"$work/$h.rc"
