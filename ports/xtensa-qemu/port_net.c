@@ -93,6 +93,23 @@ static int net_up(void)
   return xq_net_start() == 0 ? 0 : -PORT_DEV_ENOTSUP;
 }
 
+/* A socket of kind k with the interface up; NULL with *err = -error. */
+static struct sock *sock_open(enum kind k, int *err)
+{
+  *err = net_up();
+  if (*err < 0) return NULL;
+  struct sock *s = sock_new(k);
+  if (s == NULL) *err = -PORT_DEV_EMFILE;
+  return s;
+}
+
+/* lwIP had no control block to give: the socket goes back. */
+static int sock_abandon(struct sock *s)
+{
+  s->kind = K_FREE;
+  return -PORT_DEV_EMFILE;
+}
+
 static int lwip_error(err_t e)
 {
   switch (e) {
@@ -233,15 +250,11 @@ static void tcp_release(struct sock *s)
 
 int port_tcp_listen(const uint8_t addr[4], int port, int backlog)
 {
-  int r = net_up();
-  if (r < 0) return r;
-  struct sock *s = sock_new(K_LISTEN);
-  if (s == NULL) return -PORT_DEV_EMFILE;
+  int r;
+  struct sock *s = sock_open(K_LISTEN, &r);
+  if (s == NULL) return r;
   struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  if (pcb == NULL) {
-    s->kind = K_FREE;
-    return -PORT_DEV_EMFILE;
-  }
+  if (pcb == NULL) return sock_abandon(s);
   ip_addr_t a;
   bind_address(addr, &a);
   /* Like SO_REUSEADDR on the host: rebinding while old connections of the
@@ -287,15 +300,11 @@ int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port)
 int port_tcp_connect(const uint8_t addr[4], int port, int *fd)
 {
   *fd = -1;
-  int r = net_up();
-  if (r < 0) return r;
-  struct sock *s = sock_new(K_TCP);
-  if (s == NULL) return -PORT_DEV_EMFILE;
+  int r;
+  struct sock *s = sock_open(K_TCP, &r);
+  if (s == NULL) return r;
   struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  if (pcb == NULL) {
-    s->kind = K_FREE;
-    return -PORT_DEV_EMFILE;
-  }
+  if (pcb == NULL) return sock_abandon(s);
   ip_addr_t a;
   IP_ADDR4(&a, addr[0], addr[1], addr[2], addr[3]);
   tcp_setup(s, pcb);
@@ -487,15 +496,11 @@ static void on_udp(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 
 int port_udp_bind(const uint8_t addr[4], int port)
 {
-  int r = net_up();
-  if (r < 0) return r;
-  struct sock *s = sock_new(K_UDP);
-  if (s == NULL) return -PORT_DEV_EMFILE;
+  int r;
+  struct sock *s = sock_open(K_UDP, &r);
+  if (s == NULL) return r;
   struct udp_pcb *pcb = udp_new_ip_type(IPADDR_TYPE_V4);
-  if (pcb == NULL) {
-    s->kind = K_FREE;
-    return -PORT_DEV_EMFILE;
-  }
+  if (pcb == NULL) return sock_abandon(s);
   ip_addr_t a;
   bind_address(addr, &a);
   err_t e = udp_bind(pcb, &a, (u16_t)port);
