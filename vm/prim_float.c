@@ -1,6 +1,7 @@
 /* prim_float.c: the float primitives (Stdlib, Float). */
 #include <math.h>
 #include "prim.h"
+#include "fma.h"
 #include "numfmt.h"
 
 static value box(double d) { return uc_copy_double(d); }
@@ -27,7 +28,8 @@ PRIM value caml_div_float(value f, value g) { return box(double_val(f) / double_
 PRIM value caml_fmod_float(value f, value g) { return box(fmod(double_val(f), double_val(g))); }
 PRIM value caml_power_float(value f, value g) { return box(pow(double_val(f), double_val(g))); }
 PRIM value caml_fma_float(value f, value g, value h) {
-  return box(fma(double_val(f), double_val(g), double_val(h)));
+  /* Our own: soft-float C libraries get the rare cases wrong (vm/fma.c). */
+  return box(uc_fma(double_val(f), double_val(g), double_val(h)));
 }
 PRIM value caml_sqrt_float(value f) { return box(sqrt(double_val(f))); }
 PRIM value caml_cbrt_float(value f) { return box(cbrt(double_val(f))); }
