@@ -113,7 +113,6 @@ void uc_modify(value *fp, value v) {
 #define SMALL_MAX 32
 static value free_small[SMALL_MAX + 1];   /* by wosize; linked through field 0 */
 static value free_large;                  /* first fit */
-static uintnat free_list_words;           /* whsize of all listed free blocks */
 
 static void free_block_insert(header_t *hp, mlsize_t whsize) {
   if (whsize == 1) {   /* too small to list: a fragment until coalesced */
@@ -126,7 +125,6 @@ static void free_block_insert(header_t *hp, mlsize_t whsize) {
   value *list = wosize <= SMALL_MAX ? &free_small[wosize] : &free_large;
   field(b, 0) = *list;
   *list = b;
-  free_list_words += whsize;
 }
 
 /* A free run may exceed the largest block size: cut it in pieces. */
@@ -146,7 +144,6 @@ static header_t *take_from_large(mlsize_t wosize) {
     mlsize_t have = wosize_val(b);
     if (have == wosize || have >= wosize + 2) {
       *link = field(b, 0);
-      free_list_words -= WHSIZE(have);
       header_t *hp = hp_val(b);
       if (have > wosize) free_run_insert(hp + WHSIZE(wosize), have - wosize);
       return hp;
@@ -169,7 +166,6 @@ static header_t *take_from_lists(mlsize_t wosize) {
   if (wosize <= SMALL_MAX && free_small[wosize] != 0) {
     value b = free_small[wosize];
     free_small[wosize] = field(b, 0);
-    free_list_words -= WHSIZE(wosize);
     return hp_val(b);
   }
   return take_from_large(wosize);
@@ -646,7 +642,6 @@ static void ephe_clean(void) {
 static void sweep(void) {
   for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
   free_large = 0;
-  free_list_words = 0;
   uintnat live = 0;
   header_t *run = NULL;
   value *p = major_start;
