@@ -68,7 +68,7 @@ suite faults sh tests/faults/run.sh
 suite faults-asan env UBSAN_OPTIONS=halt_on_error=1 RUNNER="$root/build/unix-san/ucaml exec" sh tests/faults/run.sh
 suite faults-host32 env RUNNER="$root/build/unix32/ucaml exec" sh tests/faults/run.sh
 suite faults-xtensa env RUNNER="$root/tools/xtensa-ucaml.sh" sh tests/faults/run.sh
-suite fuzz sh tests/fuzz/run.sh --seconds 60
+suite fuzz sh tests/fuzz/run.sh --seconds 60 --seed 1
 suite soak sh tests/soak/run.sh --seconds 60
 
 echo "=== summary$summary"

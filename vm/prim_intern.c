@@ -198,10 +198,11 @@ static void parse_header(const unsigned char *p, uintnat avail, const char *fun,
 
 /* ---- Allocation of the result ---------------------------------------- */
 
-/* Every code costs at least one input byte and yields at most two heap words
- * per byte, so larger claims are lies (and would waste the heap). */
+/* Every object costs at least one input byte.  One byte yields at most three
+ * heap words: an empty string is its parent's field, its own header and a
+ * padding word.  Larger claims are lies (and would waste the heap). */
 static int header_plausible(const struct marshal_header *h) {
-  return h->num_objects <= h->data_len && h->whsize / 2 <= h->data_len + 1;
+  return h->num_objects <= h->data_len && h->whsize / 3 <= h->data_len + 1;
 }
 
 /* Gets the raw heap memory and the object table.  May collect (the raw

@@ -8,10 +8,13 @@
 #   http       a client's bytes on one connection to the HTTP example's
 #              server (cohttp-lwt over examples/http/flow_io.ml), http.ml
 #
-#   tests/fuzz/run.sh [--seconds N] [--jobs J] [HARNESS...]
+#   tests/fuzz/run.sh [--seconds N] [--jobs J] [--seed S] [HARNESS...]
 #
 # N seconds per harness (default 60; an hour by hand: --seconds 3600), J
-# harnesses at a time (default 2).  Seeds are made at run time: programs
+# harnesses at a time (default 2).  --seed fixes libFuzzer's random seed:
+# `make test` uses one, so that a fresh checkout explores the same inputs
+# each time and a red run is reproducible; without it every run explores
+# new ground (the long runs that look for new findings).  Seeds are made at run time: programs
 # compiled with ocamlc, values marshalled by ocamlrun and by ucaml (closures
 # need ucaml's code digest).  The corpus grows in build/fuzz/corpus across
 # runs; crashing inputs are written to build/fuzz/artifacts.  First, every
@@ -20,12 +23,13 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
-seconds=60; jobs=2
+seconds=60; jobs=2; seed=""
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
-    -*) echo "usage: tests/fuzz/run.sh [--seconds N] [--jobs J] [HARNESS...]" >&2; exit 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    -*) echo "usage: tests/fuzz/run.sh [--seconds N] [--jobs J] [--seed S] [HARNESS...]" >&2; exit 2 ;;
     *) break ;;
   esac
 done
@@ -89,7 +93,7 @@ fuzz_one() {   # harness
   extra=""; [ -d "$work/ocamlrun/$h" ] && extra="$work/ocamlrun/$h"
   [ -d "$seeds/$h" ] || mkdir -p "$seeds/$h"
   maxlen=300000; [ "$h" = http ] && maxlen=16384   # bounds an input's run time
-  "$out/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+  "$out/fuzz_$h" ${seed:+-seed=$seed} -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
     -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$out/artifacts/$h-" \
     "$out/corpus/$h" "$seeds/$h" $extra >"$work/$h.log" 2>&1
   echo $? >"$work/$h.rc"
