@@ -2,6 +2,7 @@
  * line, time, platform constants).  Everything goes through port.h; a port
  * without a file system reports its calls as failed, giving Sys_error. */
 #include "prim.h"
+#include "vm.h"
 
 /* glibc's wording, for errors detected here rather than by the port. */
 #define MSG_NO_ENTRY "No such file or directory"
@@ -287,6 +288,7 @@ PRIM value caml_sys_executable_name(value unit)
 
 PRIM value caml_sys_exit(value status)
 {
+  uc_at_exit();
   port_exit(int_val(status));
 }
 

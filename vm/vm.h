@@ -25,6 +25,10 @@ size_t uc_parse_size(const char *text);
  * 4-byte aligned), then runs it with the given command line (argv[0] is the
  * program name).  Returns the program's exit status; malformed images give a
  * message on stderr naming `name` and status 2. */
+/* What the VM does before the process ends by Stdlib.exit: the statistics
+ * that UCAML_STATS=1 asks for. */
+void uc_at_exit(void);
+
 int uc_run_image(const unsigned char *image, size_t len, const char *name,
                  int argc, char **argv, const struct uc_settings *s);
 
