@@ -289,12 +289,17 @@ static int compile(const struct job *j, const char *out) {
   return crunch(j, dir, NULL, NULL, out);
 }
 
+/* Sys.argv.(0): the last source file or directory, without its extension
+ * ("examples/http/" gives "http"). */
 static const char *program_name(const struct job *j) {
-  const char *f = j->files[j->nfiles - 1];
-  const char *base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
-  char *name = strdup(base);
+  char *path = strdup(j->files[j->nfiles - 1]);
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') path[--n] = 0;
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char *name = strdup(*base ? base : "main");
+  free(path);
   char *dot = strrchr(name, '.');
-  if (dot) *dot = 0;
+  if (dot && dot != name) *dot = 0;
   return name;
 }
 
@@ -328,8 +333,9 @@ int cli_run(int argc, char **argv) {
     args[j.prog_argc + 1] = NULL;
     return cli_exec(bytecode, j.prog_argc + 1, args, &j.settings);
   }
-  char image[PATH_MAX + 16];
-  snprintf(image, sizeof image, "%s/prog.elf", make_workdir());
+  /* The image's name becomes the program's argv[0] on the board. */
+  char image[2 * PATH_MAX];
+  snprintf(image, sizeof image, "%s/%s.elf", make_workdir(), program_name(&j));
   if (!board_image(&j, bytecode, image)) return 2;
   char script[PATH_MAX];
   snprintf(script, sizeof script, "%s/ports/%s/run.sh", cli_root(), j.target);

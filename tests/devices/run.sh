@@ -76,6 +76,13 @@ for t in $targets; do
   expect "kv on $t" sh -c "$ucaml run --target $t examples/kv > $tmp/kv.out 2>&1 && diff -u $here/kv.expected $tmp/kv.out"
 done
 
+# ---- Sys.argv: the program's name, then the command line's arguments ----
+printf 'let () = Array.iter print_endline Sys.argv\n' > "$tmp/show_args.ml"
+printf 'show_args\none\ntwo words\n' > "$tmp/args.expected"
+for t in $targets; do
+  expect "Sys.argv on $t" sh -c "$ucaml run --target $t $tmp/show_args.ml one 'two words' > $tmp/args.out 2>&1 && diff -u $tmp/args.expected $tmp/args.out"
+done
+
 # ---- http needs networking: refused at build time on boards without it ----
 if [ $xtensa = 1 ] && grep -q '^Ucaml_net' ports/xtensa-qemu/unsupported-units 2>/dev/null; then
   if $ucaml build --target xtensa-qemu examples/http -o "$tmp/http.elf" > "$tmp/out" 2>&1; then
