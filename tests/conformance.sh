@@ -1,7 +1,10 @@
 #!/bin/sh
-# The OCaml 4.13.1 testsuite programs listed in ../shared/conformance, run
-# differentially against stock ocamlrun on one port:
+# The OCaml 4.13.1 testsuite programs listed in ../shared/conformance, and
+# those of tests/conformance/extra.tsv (same format: more of the testsuite),
+# run differentially against stock ocamlrun on one port:
 #   tests/conformance.sh PORT RUNNER [ARGS...]
+# CONFORMANCE_EXTRA_SKIP="name ..." leaves out extra programs too slow for a
+# port (an emulated board).
 # PORT names tests/conformance/known-failures-PORT.txt: tests that are
 # expected to differ on that port, each with the reason.  Any other failure
 # fails this script; a listed test that passes is reported so the list can
@@ -14,6 +17,11 @@ suite=${UCAML_CONFORMANCE:-$root/../shared/conformance}
 known="$root/tests/conformance/known-failures-$port.txt"
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 sh "$suite/run.sh" ${CONFORMANCE_ARGS:-} "$@" >"$out" 2>&1
+extra=$(mktemp); trap 'rm -f "$out" "$extra"' EXIT
+for name in ${CONFORMANCE_EXTRA_SKIP:-}; do printf '%s\t\n' "$name"; done >"$extra.skip"
+grep -v -F -f "$extra.skip" "$root/tests/conformance/extra.tsv" >"$extra" || true
+rm -f "$extra.skip"
+sh "$suite/run.sh" ${CONFORMANCE_ARGS:-} -t "$extra" "$@" >>"$out" 2>&1
 pass=0; fail=0; expected=0
 while read -r verdict name rest; do
   case $verdict in

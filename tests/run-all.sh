@@ -60,6 +60,7 @@ suite conformance-asan env UBSAN_OPTIONS=halt_on_error=1 \
 # tested by xtensa-tests (oom_recover, stack_overflow).  QEMU runs without
 # -icount here, and the slowest programs take minutes under emulation.
 suite conformance-xtensa env CONFORMANCE_ARGS="-j 2" XTENSA_PSRAM=32M TIMEOUT=300 XTENSA_TIMEOUT=300 \
+  CONFORMANCE_EXTRA_SKIP="statmemprof_custom statmemprof_intern statmemprof_lists_in_minor" \
   sh tests/conformance.sh xtensa-qemu "$root/tools/xtensa-ucaml.sh"
 suite devices sh tests/devices/run.sh
 suite net sh tests/net/run.sh

@@ -53,11 +53,12 @@ value uc_copy_string_array(const char *const *strs) {
 
 value uc_alloc_custom(const struct custom_ops *ops, mlsize_t size) {
   mlsize_t wosize = 1 + (size + WORD_BYTES - 1) / WORD_BYTES;
-  /* Blocks with a finaliser live in the major heap, where the sweeper sees
-   * them die. */
-  value v = (ops->finalize == NULL && wosize <= MAX_YOUNG_WOSIZE)
-                ? uc_alloc_small(wosize, CUSTOM_TAG)
-                : uc_alloc_major(wosize, CUSTOM_TAG);
+  /* Short-lived blocks (a buffer's bigarray) die in the nursery, which
+   * finalises those registered with it; the sweep finalises the others. */
+  int young = wosize <= MAX_YOUNG_WOSIZE &&
+              (ops->finalize == NULL || uc_gc_reserve_young_custom());
+  value v = young ? uc_alloc_small(wosize, CUSTOM_TAG) : uc_alloc_major(wosize, CUSTOM_TAG);
   field(v, 0) = (value)ops;
+  if (young && ops->finalize != NULL) uc_gc_register_young_custom(v);
   return v;
 }

@@ -18,8 +18,9 @@ struct custom_ops {
   int (*compare_ext)(value v1, value v2); /* compare with an unboxed int */
 };
 
-/* Blocks whose ops have a finaliser are allocated in the major heap, so the
- * sweeper sees them die. `size` is the payload size in bytes. */
+/* `size` is the payload size in bytes.  A finaliser runs when the block
+ * dies: in the minor collection for a block that dies young, in the sweep
+ * otherwise. */
 value uc_alloc_custom(const struct custom_ops *ops, mlsize_t size);
 
 /* Ops known by identifier, for unmarshalling (see custom.c). */

@@ -21,7 +21,10 @@
  * - Pinned blocks (uc_alloc_pinned: bigarray data, the verifier's tables)
  *   are raw memory in the major heap that the mark never reaches and only
  *   an explicit free returns; static blocks (constants prebuilt in flash)
- *   are values outside the region that are never collected. */
+ *   are values outside the region that are never collected.
+ * - Custom blocks with a finaliser: the sweep finalises the dead ones of the
+ *   major heap; the nursery keeps a list of its own, finalised by the minor
+ *   collection (or the promotion after a full mark) when they die young. */
 #include "gc_internal.h"
 #include "config.h"
 #include "custom.h"
@@ -265,6 +268,47 @@ value uc_alloc(mlsize_t wosize, tag_t tag) {
   return uc_alloc_major(wosize, tag);
 }
 
+/* ---- young custom blocks with a finaliser ---- */
+static value *young_customs;   /* registered since the last minor collection */
+static size_t young_customs_len, young_customs_cap;
+
+int uc_gc_reserve_young_custom(void) {
+  if (young_customs_len < young_customs_cap) return 1;
+  size_t cap = young_customs_cap ? 2 * young_customs_cap : 32;
+  value *grown = port_realloc(young_customs, cap * sizeof *grown);
+  if (grown == NULL) return 0;
+  young_customs = grown;
+  young_customs_cap = cap;
+  return 1;
+}
+
+void uc_gc_register_young_custom(value v) {
+  young_customs[young_customs_len++] = v;
+}
+
+/* After the survivors left the nursery (a forwarded block has header 0):
+ * the others are dead and release what they hold. */
+static void finalise_dead_young_customs(void) {
+  for (size_t i = 0; i < young_customs_len; i++) {
+    value v = young_customs[i];
+    if (hd_val(v) != 0) custom_ops_val(v)->finalize(v);
+  }
+  young_customs_len = 0;
+}
+
+/* After a full mark, before the live young blocks move: the unmarked ones
+ * release what they hold now (pinned bigarray elements make room for the
+ * moves); the marked ones stay listed until they have moved. */
+static void finalise_unmarked_young_customs(void) {
+  size_t kept = 0;
+  for (size_t i = 0; i < young_customs_len; i++) {
+    value v = young_customs[i];
+    if (hd_color(hd_val(v)) == COLOR_BLACK) young_customs[kept++] = v;
+    else custom_ops_val(v)->finalize(v);
+  }
+  young_customs_len = kept;
+}
+
 /* ---- minor collection ---- */
 static value promote_todo;   /* dead young copies whose new copy needs scanning */
 
@@ -354,6 +398,7 @@ static void do_minor_gc(void) {
     drain_promoted();
   }
   remembered_len = 0;
+  finalise_dead_young_customs();
   stat_minor_words += (double)(uc_young_ptr - young_start);
   uc_young_ptr = young_start;
   stat_minor_gcs++;
@@ -714,6 +759,7 @@ static void forward_ref(value *ref) {
 
 static int promote_marked_young(void) {
   value *end = uc_young_ptr;
+  finalise_unmarked_young_customs();
   for (value *p = young_start; p < end;) {
     header_t hd = *(header_t *)p;
     mlsize_t sz = hd_wosize(hd);
@@ -748,6 +794,7 @@ static int promote_marked_young(void) {
   }
   remembered_len = 0;
   remembered_overflow = 0;
+  young_customs_len = 0;   /* all moved */
   stat_minor_words += (double)(end - young_start);
   uc_young_ptr = young_start;
   stat_minor_gcs++;

@@ -62,6 +62,13 @@ header_t *uc_alloc_major_raw(mlsize_t words);
  * raise Out_of_memory), or before the heap is set up. */
 void *uc_alloc_pinned(size_t bytes, int may_collect);
 void uc_free_pinned(void *p);
+/* Custom blocks with a finaliser may be young: the minor collection
+ * finalises those that die there.  Reserve a slot before allocating the
+ * block (0: no memory for one, allocate it in the major heap instead),
+ * then register the block. */
+int uc_gc_reserve_young_custom(void);
+void uc_gc_register_young_custom(value v);
+
 /* Blocks outside the heap that are values (prebuilt constants, read-only):
  * never collected nor marked, they must point only to themselves or atoms. */
 void uc_gc_static_area(const void *start, const void *end);

@@ -26,7 +26,7 @@ static uintnat major_countdown;  /* words of major allocation before the next sa
 
 /* Gc.Memprof.tracker fields and allocation_source constructors */
 enum { CB_ALLOC_MINOR, CB_ALLOC_MAJOR, CB_PROMOTE, CB_DEALLOC_MINOR, CB_DEALLOC_MAJOR };
-enum { SOURCE_NORMAL };
+enum { SOURCE_NORMAL, SOURCE_MARSHAL, SOURCE_CUSTOM };
 
 struct entry {
   value block;       /* weak: VAL_UNIT once dead or dropped */
@@ -35,6 +35,7 @@ struct entry {
   size_t stack_len;
   uintnat n_samples;
   mlsize_t wosize;
+  unsigned char source;   /* SOURCE_... */
   unsigned char young, promoted, dead, deleted;
   unsigned char alloc_done, promote_done, dealloc_done;
 };
@@ -61,6 +62,13 @@ static uintnat rand_geom(void) {
   double f = 1.0 + floor(log(uniform_open()) * inv_log1m_lambda);
   if (!(f < (double)MAX_LONG)) return (uintnat)MAX_LONG;
   return (uintnat)f;
+}
+
+/* Samples among `words` words: binomial, drawn as geometric gaps. */
+static uintnat rand_binom(uintnat words) {
+  uintnat n = 0;
+  for (uintnat pos = rand_geom(); pos <= words; pos += rand_geom()) n++;
+  return n;
 }
 
 /* Places the nursery trigger on the sampled word `gap` words from `from`
@@ -151,12 +159,12 @@ static value current_stack_value(void) {
 }
 
 /* The Gc.Memprof.allocation record. */
-static value make_info(uintnat n_samples, mlsize_t wosize, value callstack) {
+static value make_info(uintnat n_samples, mlsize_t wosize, int source, value callstack) {
   UC_ROOTS1(callstack);
   value r = uc_alloc_small(4, 0);
   field(r, 0) = val_long(n_samples);
   field(r, 1) = val_long(wosize);
-  field(r, 2) = val_int(SOURCE_NORMAL);
+  field(r, 2) = val_int(source);
   field(r, 3) = callstack;
   UC_RETURN(r);
 }
@@ -190,13 +198,15 @@ static int add_entry(value block, value user, uintnat n_samples, mlsize_t wosize
 }
 
 /* A postponed sample: the alloc callback runs at the next safe point. */
-static void track_postponed(value block, uintnat n_samples, mlsize_t wosize, int young) {
+static void track_postponed(value block, uintnat n_samples, mlsize_t wosize, int young,
+                            int source) {
   size_t stack_len;
   code_t *stack = capture_stack(&stack_len);
   if (!add_entry(block, VAL_UNIT, n_samples, wosize, young, stack, stack_len)) {
     port_free(stack);
     return;
   }
+  entries[len - 1].source = (unsigned char)source;
   note_pending(len - 1);
 }
 
@@ -242,13 +252,13 @@ void uc_memprof_track_major(value block) {
     major_countdown += rand_geom();
   }
   major_countdown -= whsize;
-  if (n > 0) track_postponed(block, n, whsize - 1, 0);
+  if (n > 0) track_postponed(block, n, whsize - 1, 0, SOURCE_NORMAL);
 }
 
 void uc_memprof_track_young(mlsize_t whsize) {
   value block = (value)(uc_young_ptr + 1);
   uintnat n = count_young_samples(whsize);
-  track_postponed(block, n, whsize - 1, 1);
+  track_postponed(block, n, whsize - 1, 1, SOURCE_NORMAL);
 }
 
 void uc_memprof_sample_young_now(mlsize_t whsize) {
@@ -257,7 +267,7 @@ void uc_memprof_sample_young_now(mlsize_t whsize) {
   suspend();
   value user = VAL_UNIT, res = VAL_UNIT;
   UC_ROOTS2(user, res);
-  res = make_info(n, whsize - 1, current_stack_value());
+  res = make_info(n, whsize - 1, SOURCE_NORMAL, current_stack_value());
   res = uc_callback_exn(field(tracker, CB_ALLOC_MINOR), res);
   int stopped = epoch != my_epoch;
   if (is_exception_result(res)) {   /* the block is never made */
@@ -277,6 +287,31 @@ void uc_memprof_sample_young_now(mlsize_t whsize) {
   }
   UC_UNROOT();
   resume(uc_young_ptr + whsize);
+}
+
+void uc_memprof_track_custom(value block, uintnat bytes) {
+  if (!uc_memprof_sampling) return;
+  uintnat words = bytes / WORD_BYTES, n = rand_binom(words);
+  if (n > 0) track_postponed(block, n, words, uc_is_young(block), SOURCE_CUSTOM);
+}
+
+/* Each block of the unmarshalled data is an allocation of its own: a gap
+ * is drawn from the start of the data, the block holding the sampled word
+ * is tracked with the samples that fall in the rest of it, and the next
+ * gap starts after that block. */
+void uc_memprof_track_interned(header_t *start, header_t *end) {
+  if (!uc_memprof_sampling) return;
+  int young = start < end && uc_is_young(val_hp(start));
+  header_t *p = start;
+  for (;;) {
+    uintnat gap = rand_geom();
+    if (gap > (uintnat)(end - p)) break;
+    header_t *sampled = p + gap - 1, *next;
+    while ((next = p + hd_wosize(*p) + 1) <= sampled) p = next;
+    uintnat n = 1 + rand_binom((uintnat)(next - sampled - 1));
+    track_postponed(val_hp(p), n, hd_wosize(*p), young, SOURCE_MARSHAL);
+    p = next;
+  }
 }
 
 /* ---- callbacks at safe points ---- */
@@ -300,7 +335,7 @@ void uc_memprof_run_pending(void) {
       e = &entries[i];
       port_free(e->stack);
       e->stack = NULL;
-      arg = make_info(e->n_samples, e->wosize, arg);
+      arg = make_info(e->n_samples, e->wosize, e->source, arg);
       e = &entries[i];
       cb = field(tracker, e->young ? CB_ALLOC_MINOR : CB_ALLOC_MAJOR);
     } else if (e->promoted && !e->promote_done) {

@@ -29,6 +29,13 @@ void uc_memprof_track_young(mlsize_t whsize);
  * now, and room for the block is made again afterwards.  May raise. */
 void uc_memprof_sample_young_now(mlsize_t whsize);
 
+/* Memory outside the heap owned by a custom block just made (a bigarray's
+ * elements, a channel's buffer): sampled as `bytes` of source Custom. */
+void uc_memprof_track_custom(value block, uintnat bytes);
+/* Blocks just unmarshalled into [start, end): sampled one by one, source
+ * Marshal. */
+void uc_memprof_track_interned(header_t *start, header_t *end);
+
 /* Gc.Memprof.start / stop (arguments checked by the caller). */
 void uc_memprof_start(double rate, intnat callstack_size, value tracker);
 void uc_memprof_stop(void);

@@ -4,6 +4,7 @@
 #include "bigarray.h"
 #include "compare.h"
 #include "hash.h"
+#include "memprof.h"
 
 static const unsigned char element_size[] = {
   4, 8, 1, 1, 2, 2, 4, 8, sizeof(value), sizeof(value), 8, 16, 1
@@ -74,6 +75,7 @@ static value alloc_managed(intnat flags, intnat num_dims, const intnat *dim) {
   void *data = alloc_elements(size, 1);
   if (data == NULL) uc_raise_out_of_memory();
   ba_val(res)->data = data;
+  uc_memprof_track_custom(res, size);
   UC_RETURN(res);
 }
 

@@ -13,6 +13,7 @@
 #include "interp.h"
 #include "io.h"
 #include "marshal.h"
+#include "memprof.h"
 
 #define MSG_ILL_FORMED "input_value: ill-formed message"
 #define MSG_TRUNCATED "input_value: truncated object"
@@ -527,6 +528,7 @@ static value intern_parse(void) {
 static void intern_begin(void) { release_resources(); }
 
 static value intern_finish(value result) {
+  if (ist.heap != NULL) uc_memprof_track_interned(ist.heap, ist.dest);
   release_resources();
   return result;
 }

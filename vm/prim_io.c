@@ -8,6 +8,7 @@
  * descriptor and fails with "Bad file descriptor", as in ocamlrun. */
 #include "prim.h"
 #include "io.h"
+#include "memprof.h"
 
 struct channel {
   int fd;                  /* -1 once closed */
@@ -109,6 +110,7 @@ static value alloc_channel(struct channel *c)
   c->refcount++;   /* first, so a collection here cannot free c */
   value v = uc_alloc_custom(&channel_ops, sizeof c);
   memcpy(custom_data(v), &c, sizeof c);
+  uc_memprof_track_custom(v, sizeof *c);
   return v;
 }
 
