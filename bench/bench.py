@@ -64,6 +64,7 @@ BENCHMARKS = [
      "fixed (200 x tak 18 12 6, tupled); x3 runs"),
     # bench/programs
     ("bintrees", "own", ["bintrees.ml"], ["16"], 1, "depth=16"),
+    ("buffers", "own", ["buffers.ml"], ["2000000"], 1, "packets=2000000"),
     ("closures", "own", ["closures.ml"], ["20000"], 1, "rounds=20000"),
     ("exn_loop", "own", ["exn_loop.ml"], ["1000000"], 1, "iterations=1000000"),
     ("hashtbl_bench", "own", ["hashtbl_bench.ml"], ["400000"], 1, "n=400000"),

@@ -114,8 +114,54 @@ void uc_modify(value *fp, value v) {
 
 /* ---- major heap free lists ---- */
 #define SMALL_MAX 32
+/* Larger free blocks: four bins per power of two, by the two bits that
+ * follow the leading one (wosize 2^k + j 2^(k-2) .. for bin 4k + j). */
+#define LARGE_BINS (4 * 8 * sizeof(mlsize_t))
 static value free_small[SMALL_MAX + 1];   /* by wosize; linked through field 0 */
-static value free_large;                  /* first fit */
+static value free_large[LARGE_BINS];
+static uint32_t large_nonempty[LARGE_BINS / 32];   /* bit per bin: has blocks */
+static uint32_t large_summary;                     /* bit per word above: not 0 */
+
+static void bin_mark(unsigned bin, int nonempty) {
+  uint32_t bit = (uint32_t)1 << (bin % 32);
+  if (nonempty) large_nonempty[bin / 32] |= bit;
+  else large_nonempty[bin / 32] &= ~bit;
+  if (large_nonempty[bin / 32] != 0) large_summary |= (uint32_t)1 << (bin / 32);
+  else large_summary &= ~((uint32_t)1 << (bin / 32));
+}
+
+static unsigned lowest_bit(uint32_t bits) {   /* bits != 0 */
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctz(bits);
+#else
+  unsigned b = 0;
+  while (!(bits & 1)) bits >>= 1, b++;
+  return b;
+#endif
+}
+
+/* The first non-empty bin from `bin` on, or LARGE_BINS. */
+static unsigned next_nonempty_bin(unsigned bin) {
+  if (bin >= LARGE_BINS) return LARGE_BINS;
+  unsigned w = bin / 32;
+  uint32_t bits = large_nonempty[w] & (~(uint32_t)0 << (bin % 32));
+  if (bits != 0) return 32 * w + lowest_bit(bits);
+  uint32_t words = w + 1 < 32 ? large_summary & (~(uint32_t)0 << (w + 1)) : 0;
+  if (words == 0) return LARGE_BINS;
+  w = lowest_bit(words);
+  return 32 * w + lowest_bit(large_nonempty[w]);
+}
+
+static unsigned large_bin(mlsize_t wosize) {   /* wosize > 0 */
+#if defined(__GNUC__)
+  unsigned k = (unsigned)(8 * sizeof(unsigned long long) - 1 -
+                          (unsigned)__builtin_clzll((unsigned long long)wosize));
+#else
+  unsigned k = 0;
+  while (wosize >> (k + 1)) k++;
+#endif
+  return k < 2 ? 4 * k : 4 * k + (unsigned)((wosize >> (k - 2)) & 3);
+}
 
 static void free_block_insert(header_t *hp, mlsize_t whsize) {
   if (whsize == 1) {   /* too small to list: a fragment until coalesced */
@@ -125,7 +171,12 @@ static void free_block_insert(header_t *hp, mlsize_t whsize) {
   mlsize_t wosize = whsize - 1;
   *hp = make_header(wosize, ABSTRACT_TAG, COLOR_BLUE);
   value b = val_hp(hp);
-  value *list = wosize <= SMALL_MAX ? &free_small[wosize] : &free_large;
+  value *list = &free_small[wosize];
+  if (wosize > SMALL_MAX) {
+    unsigned bin = large_bin(wosize);
+    list = &free_large[bin];
+    bin_mark(bin, 1);
+  }
   field(b, 0) = *list;
   *list = b;
 }
@@ -140,20 +191,51 @@ static void free_run_insert(header_t *hp, mlsize_t whsize) {
   if (whsize > 0) free_block_insert(hp, whsize);
 }
 
-static header_t *take_from_large(mlsize_t wosize) {
-  value *link = &free_large;
-  while (*link != 0) {
+/* First fit among at most `limit` blocks of one bin.  The request is cut
+ * from the start of the block (consecutive requests get ascending
+ * addresses); the part left free takes the block's place in the list
+ * unless it falls into a smaller bin. */
+static header_t *take_from_bin(unsigned bin, mlsize_t wosize, uintnat limit) {
+  value *link = &free_large[bin];
+  for (; *link != 0 && limit > 0; limit--) {
     value b = *link;
     mlsize_t have = wosize_val(b);
     if (have == wosize || have >= wosize + 2) {
-      *link = field(b, 0);
       header_t *hp = hp_val(b);
-      if (have > wosize) free_run_insert(hp + WHSIZE(wosize), have - wosize);
+      mlsize_t rest = have - wosize;   /* whsize of the part left free */
+      value next = field(b, 0);
+      if (rest > SMALL_MAX + 1 && large_bin(rest - 1) == bin) {
+        /* The part left free takes the block's place in the list. */
+        header_t *free_hp = hp + WHSIZE(wosize);
+        *free_hp = make_header(rest - 1, ABSTRACT_TAG, COLOR_BLUE);
+        field(val_hp(free_hp), 0) = next;
+        *link = val_hp(free_hp);
+        return hp;
+      }
+      *link = next;
+      if (free_large[bin] == 0) bin_mark(bin, 0);
+      if (rest > 0) free_run_insert(hp + WHSIZE(wosize), rest);
       return hp;
     }
     link = &field(b, 0);
   }
   return NULL;
+}
+
+/* Larger requests: a few blocks of their own bin (the closest sizes), then
+ * the bins above, whose blocks are all large enough; the whole own bin only
+ * when those are empty.  Many freed blocks just too small for the request
+ * (a stream of buffers of varying sizes) so cost no long walks.  Small
+ * requests whose exact list is empty go straight to the large blocks. */
+static header_t *take_from_large(mlsize_t wosize) {
+  int large = wosize > SMALL_MAX;
+  unsigned own = large_bin(large ? wosize : SMALL_MAX + 1);
+  header_t *hp = large ? take_from_bin(own, wosize, 8) : NULL;
+  for (unsigned k = next_nonempty_bin(large ? own + 1 : own); hp == NULL && k < LARGE_BINS;
+       k = next_nonempty_bin(k + 1))
+    hp = take_from_bin(k, wosize, (uintnat)-1);
+  if (hp == NULL && large) hp = take_from_bin(own, wosize, (uintnat)-1);
+  return hp;
 }
 
 static header_t *take_from_wilderness(mlsize_t whsize) {
@@ -411,8 +493,9 @@ static void do_minor_gc(void) {
 static uintnat safe_promotion_capacity(void) {
   uintnat room = (uintnat)(heap_end - major_top);
   const mlsize_t waste = WHSIZE(MAX_YOUNG_WOSIZE) + SMALL_MAX + 2;
-  for (value b = free_large; b != 0; b = field(b, 0))
-    if (wosize_val(b) > waste) room += wosize_val(b) - waste;
+  for (unsigned k = next_nonempty_bin(0); k < LARGE_BINS; k = next_nonempty_bin(k + 1))
+    for (value b = free_large[k]; b != 0; b = field(b, 0))
+      if (wosize_val(b) > waste) room += wosize_val(b) - waste;
   return room;
 }
 
@@ -686,7 +769,9 @@ static void ephe_clean(void) {
 /* ---- sweeping ---- */
 static void sweep(void) {
   for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
-  free_large = 0;
+  for (unsigned k = 0; k < LARGE_BINS; k++) free_large[k] = 0;
+  for (unsigned w = 0; w < LARGE_BINS / 32; w++) large_nonempty[w] = 0;
+  large_summary = 0;
   uintnat live = 0;
   header_t *run = NULL;
   value *p = major_start;
