@@ -171,8 +171,10 @@ static void free_block_insert(header_t *hp, mlsize_t whsize) {
   mlsize_t wosize = whsize - 1;
   *hp = make_header(wosize, ABSTRACT_TAG, COLOR_BLUE);
   value b = val_hp(hp);
-  value *list = &free_small[wosize];
-  if (wosize > SMALL_MAX) {
+  value *list;
+  if (wosize <= SMALL_MAX) {
+    list = &free_small[wosize];
+  } else {
     unsigned bin = large_bin(wosize);
     list = &free_large[bin];
     bin_mark(bin, 1);
