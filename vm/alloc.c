@@ -3,6 +3,7 @@
 #include "fail.h"
 #include "custom.h"
 #include "gc_internal.h"
+#include "port.h"
 
 value uc_alloc_string(mlsize_t len) {
   mlsize_t wosize = (len + WORD_BYTES) / WORD_BYTES;
@@ -61,4 +62,28 @@ value uc_alloc_custom(const struct custom_ops *ops, mlsize_t size) {
   field(v, 0) = (value)ops;
   if (young && ops->finalize != NULL) uc_gc_register_young_custom(v);
   return v;
+}
+
+void *uc_scratch_alloc(size_t bytes) {
+  void *p = port_alloc(bytes > 0 ? bytes : 1);
+  return p != NULL ? p : uc_alloc_pinned(bytes, 0);
+}
+
+void *uc_scratch_realloc(void *p, size_t old_bytes, size_t bytes) {
+  if (!uc_is_pinned(p)) {
+    void *q = port_realloc(p, bytes > 0 ? bytes : 1);
+    if (q != NULL) return q;
+  }
+  void *q = uc_scratch_alloc(bytes);
+  if (q == NULL) return NULL;   /* p is still valid */
+  if (p != NULL) {
+    memcpy(q, p, old_bytes < bytes ? old_bytes : bytes);
+    uc_scratch_free(p);
+  }
+  return q;
+}
+
+void uc_scratch_free(void *p) {
+  if (uc_is_pinned(p)) uc_free_pinned(p);
+  else port_free(p);
 }

@@ -69,6 +69,14 @@ void uc_free_pinned(void *p);
 int uc_gc_reserve_young_custom(void);
 void uc_gc_register_young_custom(value v);
 
+/* The runtime's own working memory (Marshal's tables and buffers): from
+ * the port's pool, else pinned in the heap, so that a board's small pool
+ * does not limit what the heap could hold.  Never collects; NULL when both
+ * are full. */
+void *uc_scratch_alloc(size_t bytes);
+void *uc_scratch_realloc(void *p, size_t old_bytes, size_t bytes);
+void uc_scratch_free(void *p);
+
 /* Blocks outside the heap that are values (prebuilt constants, read-only):
  * never collected nor marked, they must point only to themselves or atoms. */
 void uc_gc_static_area(const void *start, const void *end);

@@ -5,7 +5,7 @@
  * flags.  Blocks already written are remembered in a hash table keyed by
  * address (nothing allocates during the walk, so addresses are stable) and
  * written again as back-references counted in objects.  Temporary memory
- * is port_alloc'd and released before this file raises; if a channel write
+ * (uc_scratch_alloc) is released before this file raises; if a channel write
  * raises instead, the next run reclaims it.  Closures (with the Closures
  * flag) are written as offsets into the program's code plus its digest. */
 #include "prim.h"
@@ -48,12 +48,12 @@ static struct {
 /* Frees everything; also reclaims a run cut short by an exception raised
  * from below (an I/O error while writing to a channel). */
 static void release_resources(void) {
-  if (!ext.user_buffer) port_free(ext.buf);
+  if (!ext.user_buffer) uc_scratch_free(ext.buf);
   ext.buf = ext.ptr = ext.limit = NULL;
   ext.user_buffer = 0;
-  port_free(ext.seen);
+  uc_scratch_free(ext.seen);
   ext.seen = NULL;
-  if (ext.stack != stack_init) port_free(ext.stack);
+  if (ext.stack != stack_init) uc_scratch_free(ext.stack);
   ext.stack = stack_init;
   ext.cap = STACK_INIT;
   ext.sp = 0;
@@ -86,7 +86,7 @@ static void reserve(uintnat n) {
     if (want > UINTPTR_MAX / 2) extern_out_of_memory();
     want *= 2;
   }
-  unsigned char *b = port_realloc(ext.buf, want);
+  unsigned char *b = uc_scratch_realloc(ext.buf, cap, want);
   if (b == NULL) extern_out_of_memory();
   ext.buf = b;
   ext.ptr = b + used;
@@ -137,10 +137,11 @@ static uintnat seen_hash(value v) {
 }
 
 static void seen_alloc(int log2) {
+  struct seen_entry *table = uc_scratch_alloc(((size_t)1 << log2) * sizeof *table);
+  if (table == NULL) extern_out_of_memory();   /* frees the current table */
+  ext.seen = table;
   ext.seen_size = (uintnat)1 << log2;
   ext.seen_shift = WORD_BITS - log2;
-  ext.seen = port_alloc(ext.seen_size * sizeof *ext.seen);
-  if (ext.seen == NULL) extern_out_of_memory();
   memset(ext.seen, 0, ext.seen_size * sizeof *ext.seen);
 }
 
@@ -156,11 +157,10 @@ static void seen_grow(void) {
   uintnat old_size = ext.seen_size;
   int log2 = WORD_BITS - ext.seen_shift + 1;
   if (log2 >= WORD_BITS - 4) extern_out_of_memory();
-  ext.seen = NULL;
   seen_alloc(log2);
   for (uintnat i = 0; i < old_size; i++)
     if (old[i].obj != 0) *seen_slot(old[i].obj) = old[i];
-  port_free(old);
+  uc_scratch_free(old);
 }
 
 /* Gives the next object number to v, unless sharing is off. */
@@ -286,10 +286,10 @@ static void write_custom(value v) {
 static void push_fields(value *fields, uintnat count) {
   if (ext.sp == ext.cap) {
     uintnat cap = 2 * ext.cap;
-    struct pending *s = port_alloc(cap * sizeof *s);
+    struct pending *s = uc_scratch_alloc(cap * sizeof *s);
     if (s == NULL) extern_out_of_memory();
     memcpy(s, ext.stack, ext.sp * sizeof *s);
-    if (ext.stack != stack_init) port_free(ext.stack);
+    if (ext.stack != stack_init) uc_scratch_free(ext.stack);
     ext.stack = s;
     ext.cap = cap;
   }
@@ -396,7 +396,7 @@ static int extern_value(value v, value flags, unsigned char header[MARSHAL_HEADE
   ext.size_32 = ext.size_64 = 0;
   if (!(ext.flags & MARSHAL_NO_SHARING)) seen_alloc(SEEN_INIT_LOG2);
   extern_walk(v);
-  port_free(ext.seen);
+  uc_scratch_free(ext.seen);
   ext.seen = NULL;
   uint64_t len = (uint64_t)(ext.ptr - ext.buf);
   uint64_t limit = UINT64_C(1) << 32;

@@ -95,13 +95,13 @@ static void finalize_pending(void) {
  * short by an exception raised from below (I/O error, Out_of_memory). */
 static void release_resources(void) {
   finalize_pending();
-  port_free(ist.input_buf);
+  uc_scratch_free(ist.input_buf);
   ist.input_buf = NULL;
-  port_free(ist.scratch_buf);
+  uc_scratch_free(ist.scratch_buf);
   ist.scratch_buf = NULL;
-  port_free(ist.objs);
+  uc_scratch_free(ist.objs);
   ist.objs = NULL;
-  if (ist.stack != stack_init) port_free(ist.stack);
+  if (ist.stack != stack_init) uc_scratch_free(ist.stack);
   ist.stack = stack_init;
   ist.cap = STACK_INIT;
   ist.sp = 0;
@@ -220,7 +220,7 @@ static void intern_alloc(const struct marshal_header *h) {
   ist.seen = 0;
   if (h->num_objects > 0) {
     if (h->num_objects > SIZE_MAX / sizeof(value)) intern_out_of_memory();
-    ist.objs = port_alloc(h->num_objects * sizeof(value));
+    ist.objs = uc_scratch_alloc(h->num_objects * sizeof(value));
     if (ist.objs == NULL) intern_out_of_memory();
   }
 }
@@ -250,10 +250,10 @@ static void record(value v) {
 static void push(int op, value *dest, uintnat count) {
   if (ist.sp == ist.cap) {
     uintnat cap = 2 * ist.cap;
-    struct intern_item *s = port_alloc(cap * sizeof *s);
+    struct intern_item *s = uc_scratch_alloc(cap * sizeof *s);
     if (s == NULL) intern_out_of_memory();
     memcpy(s, ist.stack, ist.sp * sizeof *s);
-    if (ist.stack != stack_init) port_free(ist.stack);
+    if (ist.stack != stack_init) uc_scratch_free(ist.stack);
     ist.stack = s;
     ist.cap = cap;
   }
@@ -379,8 +379,8 @@ static void *custom_scratch(uintnat expected) {
   if (want + WORD_BYTES <= SCRATCH_BYTES) {
     p = scratch_init.bytes;
   } else {
-    port_free(ist.scratch_buf);
-    ist.scratch_buf = port_alloc(want + WORD_BYTES);
+    uc_scratch_free(ist.scratch_buf);
+    ist.scratch_buf = uc_scratch_alloc(want + WORD_BYTES);
     if (ist.scratch_buf == NULL) intern_out_of_memory();
     p = ist.scratch_buf;
   }
@@ -596,7 +596,7 @@ PRIM value caml_input_value(value vchan) {
   intern_begin();
   read_channel_header(c, hbuf, &h);
   if (h.data_len > (uintnat)INTPTR_MAX) uc_raise_out_of_memory();
-  ist.input_buf = port_alloc(h.data_len > 0 ? h.data_len : 1);
+  ist.input_buf = uc_scratch_alloc(h.data_len);
   if (ist.input_buf == NULL) uc_raise_out_of_memory();
   if (h.data_len > 0 && !uc_really_getblock(c, ist.input_buf, (intnat)h.data_len)) {
     release_resources();
