@@ -116,10 +116,11 @@ void uc_modify(value *fp, value v) {
 #define SMALL_MAX 32
 /* Larger free blocks: four bins per power of two, by the two bits that
  * follow the leading one (wosize 2^k + j 2^(k-2) .. for bin 4k + j). */
-#define LARGE_BINS (4 * 8 * sizeof(mlsize_t))
+#define LARGE_BINS (4 * (unsigned)(WORD_BITS - 10))   /* up to MAX_WOSIZE */
+#define BITMAP_WORDS ((LARGE_BINS + 31) / 32)
 static value free_small[SMALL_MAX + 1];   /* by wosize; linked through field 0 */
 static value free_large[LARGE_BINS];
-static uint32_t large_nonempty[LARGE_BINS / 32];   /* bit per bin: has blocks */
+static uint32_t large_nonempty[BITMAP_WORDS];   /* bit per bin: has blocks */
 static uint32_t large_summary;                     /* bit per word above: not 0 */
 
 static void bin_mark(unsigned bin, int nonempty) {
@@ -146,7 +147,7 @@ static unsigned next_nonempty_bin(unsigned bin) {
   unsigned w = bin / 32;
   uint32_t bits = large_nonempty[w] & (~(uint32_t)0 << (bin % 32));
   if (bits != 0) return 32 * w + lowest_bit(bits);
-  uint32_t words = w + 1 < 32 ? large_summary & (~(uint32_t)0 << (w + 1)) : 0;
+  uint32_t words = w + 1 < BITMAP_WORDS ? large_summary & (~(uint32_t)0 << (w + 1)) : 0;
   if (words == 0) return LARGE_BINS;
   w = lowest_bit(words);
   return 32 * w + lowest_bit(large_nonempty[w]);
@@ -772,7 +773,7 @@ static void ephe_clean(void) {
 static void sweep(void) {
   for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
   for (unsigned k = 0; k < LARGE_BINS; k++) free_large[k] = 0;
-  for (unsigned w = 0; w < LARGE_BINS / 32; w++) large_nonempty[w] = 0;
+  for (unsigned w = 0; w < BITMAP_WORDS; w++) large_nonempty[w] = 0;
   large_summary = 0;
   uintnat live = 0;
   header_t *run = NULL;
