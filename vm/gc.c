@@ -231,12 +231,19 @@ static header_t *take_from_bin(unsigned bin, mlsize_t wosize, uintnat limit) {
  * (a stream of buffers of varying sizes) so cost no long walks.  Small
  * requests whose exact list is empty go straight to the large blocks. */
 static header_t *take_from_large(mlsize_t wosize) {
+  static unsigned small_bin = LARGE_BINS;   /* where the last small one came from */
   int large = wosize > SMALL_MAX;
+  if (!large && small_bin < LARGE_BINS && free_large[small_bin] != 0) {
+    header_t *hp = take_from_bin(small_bin, wosize, 1);   /* the same block, mostly */
+    if (hp != NULL) return hp;
+  }
   unsigned own = large_bin(large ? wosize : SMALL_MAX + 1);
   header_t *hp = large ? take_from_bin(own, wosize, 8) : NULL;
   for (unsigned k = next_nonempty_bin(large ? own + 1 : own); hp == NULL && k < LARGE_BINS;
-       k = next_nonempty_bin(k + 1))
+       k = next_nonempty_bin(k + 1)) {
     hp = take_from_bin(k, wosize, (uintnat)-1);
+    if (hp != NULL && !large) small_bin = k;
+  }
   if (hp == NULL && large) hp = take_from_bin(own, wosize, (uintnat)-1);
   return hp;
 }
