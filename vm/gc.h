@@ -72,7 +72,8 @@ void uc_gc_register_young_custom(value v);
 /* The runtime's own working memory (Marshal's tables and buffers): from
  * the port's pool, else pinned in the heap, so that a board's small pool
  * does not limit what the heap could hold.  Never collects; NULL when both
- * are full. */
+ * are full.  uc_scratch_free frees memory from either source, whoever took
+ * it (port_alloc or uc_alloc_pinned). */
 void *uc_scratch_alloc(size_t bytes);
 void *uc_scratch_realloc(void *p, size_t old_bytes, size_t bytes);
 void uc_scratch_free(void *p);

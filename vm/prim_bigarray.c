@@ -59,10 +59,6 @@ static void *alloc_elements(uintnat size, int may_collect) {
   return data;
 }
 
-static void free_elements(void *data) {
-  if (uc_is_pinned(data)) uc_free_pinned(data);
-  else port_free(data);
-}
 
 /* A fresh array owning new memory of the right size. */
 static value alloc_managed(intnat flags, intnat num_dims, const intnat *dim) {
@@ -82,9 +78,9 @@ static value alloc_managed(intnat flags, intnat num_dims, const intnat *dim) {
 static void release_memory(struct ba_array *b) {
   if ((b->flags & BA_MANAGED_MASK) != BA_MANAGED) return;
   if (b->proxy == NULL) {
-    if (b->data != NULL) free_elements(b->data);
+    if (b->data != NULL) uc_scratch_free(b->data);
   } else if (--b->proxy->refcount == 0) {
-    free_elements(b->proxy->data);
+    uc_scratch_free(b->proxy->data);
     port_free(b->proxy);
   }
 }

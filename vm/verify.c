@@ -199,11 +199,6 @@ static void *table_alloc(size_t n) {
   return p != NULL ? p : port_alloc(n);
 }
 
-static void table_free(void *p) {
-  if (uc_is_pinned(p)) uc_free_pinned(p);
-  else port_free(p);
-}
-
 /* Calls `body` with t set to each jump, handler, return-address and closure
  * target of the instruction at `at` (already checked to be in the code). */
 #define FOR_EACH_TARGET(k, at, t, body)                                          \
@@ -421,9 +416,9 @@ static int check_stack(struct checker *c, struct uc_verify_env *env) {
   }
   env->max_frame = (size_t)s.max_height;
   /* Last taken, first freed: the heap gives the space back whole. */
-  table_free(s.height);
-  table_free(s.rank);
-  table_free(s.is_target);
+  uc_scratch_free(s.height);
+  uc_scratch_free(s.rank);
+  uc_scratch_free(s.is_target);
   return ok;
 }
 
@@ -434,8 +429,8 @@ int uc_verify_code(const int32_t *code, size_t len, struct uc_verify_env *env,
   uint8_t *needed = table_alloc(win / 8 + 1);
   uint8_t *starts = table_alloc(win / 8 + 1);
   if (needed == NULL || starts == NULL) {
-    table_free(starts);
-    table_free(needed);
+    uc_scratch_free(starts);
+    uc_scratch_free(needed);
     snprintf(err, errlen, "out of memory while checking the code");
     return 0;
   }
@@ -467,8 +462,8 @@ int uc_verify_code(const int32_t *code, size_t len, struct uc_verify_env *env,
       if ((needed[i / 8] & (0x80 >> (i % 8))) && !(starts[i / 8] & (0x80 >> (i % 8))))
         ok = fail(&c, c.base + i, "jump into the middle of an instruction");
   }
-  table_free(starts);
-  table_free(needed);
+  uc_scratch_free(starts);
+  uc_scratch_free(needed);
   if (ok && !check_stack(&c, env)) ok = 0;
   return ok;
 }
