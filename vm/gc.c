@@ -378,24 +378,16 @@ void uc_gc_register_young_custom(value v) {
   young_customs[young_customs_len++] = v;
 }
 
-/* After the survivors left the nursery (a forwarded block has header 0):
- * the others are dead and release what they hold. */
-static void finalise_dead_young_customs(void) {
-  for (size_t i = 0; i < young_customs_len; i++) {
-    value v = young_customs[i];
-    if (hd_val(v) != 0) custom_ops_val(v)->finalize(v);
-  }
-  young_customs_len = 0;
-}
-
-/* After a full mark, before the live young blocks move: the unmarked ones
- * release what they hold now (pinned bigarray elements make room for the
- * moves); the marked ones stay listed until they have moved. */
-static void finalise_unmarked_young_customs(void) {
+/* The dead ones release what they hold; the live ones stay listed until
+ * they have left the nursery.  Live means forwarded (header 0) once a minor
+ * collection has copied the survivors, or marked after a full mark, which
+ * calls this before moving them so that freed bigarray elements make room. */
+static void finalise_dead_young_customs(int after_mark) {
   size_t kept = 0;
   for (size_t i = 0; i < young_customs_len; i++) {
     value v = young_customs[i];
-    if (hd_color(hd_val(v)) == COLOR_BLACK) young_customs[kept++] = v;
+    int live = after_mark ? hd_color(hd_val(v)) == COLOR_BLACK : hd_val(v) == 0;
+    if (live) young_customs[kept++] = v;
     else custom_ops_val(v)->finalize(v);
   }
   young_customs_len = kept;
@@ -490,7 +482,8 @@ static void do_minor_gc(void) {
     drain_promoted();
   }
   remembered_len = 0;
-  finalise_dead_young_customs();
+  finalise_dead_young_customs(0);
+  young_customs_len = 0;   /* all moved */
   stat_minor_words += (double)(uc_young_ptr - young_start);
   uc_young_ptr = young_start;
   stat_minor_gcs++;
@@ -854,7 +847,7 @@ static void forward_ref(value *ref) {
 
 static int promote_marked_young(void) {
   value *end = uc_young_ptr;
-  finalise_unmarked_young_customs();
+  finalise_dead_young_customs(1);
   for (value *p = young_start; p < end;) {
     header_t hd = *(header_t *)p;
     mlsize_t sz = hd_wosize(hd);
