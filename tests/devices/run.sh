@@ -6,6 +6,7 @@
 #   sh tests/devices/run.sh            (UCAML_NO_XTENSA=1: host only)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/wrk_load.sh"
 cd "$root" || exit 2
 here=$root/tests/devices
 ucaml=$root/ucaml
@@ -126,12 +127,9 @@ else
   expect "curl: 405" sh -c "curl -s -o /dev/null -w '%{http_code}' -X POST $url/ | grep -qx 405"
   fds_before=$(ls /proc/$server/fd | wc -l)
   if command -v wrk > /dev/null; then
-    wrk -t2 -c16 -d10s --latency "$url/index.html" > "$tmp/wrk" 2>&1
-    rps=$(sed -n 's/^Requests\/sec: *//p' "$tmp/wrk")
-    lat=$(awk '/^ +Latency +[0-9]/{print "avg " $2 ", max " $4}' "$tmp/wrk")
-    p50=$(awk '/^ +50%/{print $2}' "$tmp/wrk"); p99=$(awk '/^ +99%/{print $2}' "$tmp/wrk")
-    info "wrk -t2 -c16 -d10s /index.html: $rps requests/s, latency $lat, p50 $p50, p99 $p99"
-    if [ -n "$rps" ] && ! grep -q -e 'Socket errors' -e 'Non-2xx' "$tmp/wrk"; then ok "wrk load test without errors"
+    wrk_load "$tmp/wrk" -t2 -c16 -d10s "$url/index.html"
+    info "wrk -t2 -c16 -d10s /index.html: $wrk_summary"
+    if [ $wrk_ok = 1 ]; then ok "wrk load test without errors"
     else cp "$tmp/wrk" "$tmp/out"; ko "wrk load test without errors"; fi
   else
     ab -k -q -n 5000 -c 16 "$url/index.html" > "$tmp/ab" 2>&1

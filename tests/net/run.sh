@@ -10,6 +10,7 @@
 # and NET_HTTP_ENV (see the notes at the settings below).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/wrk_load.sh"
 cd "$root" || exit 2
 ucaml=$root/ucaml
 client="python3 $root/tests/net/client.py"
@@ -99,12 +100,9 @@ for t in $targets; do
     # network retransmission; each of these requests must take under 2 s.
     expect "$t: 200 sequential requests, none stalls" $client http-seq "$port" 200
     if command -v wrk > /dev/null; then
-      wrk -t2 -c8 -d10s --latency "$url/" > "$tmp/wrk" 2>&1
-      rps=$(sed -n 's/^Requests\/sec: *//p' "$tmp/wrk")
-      lat=$(awk '/^ +Latency +[0-9]/{print "avg " $2 ", max " $4}' "$tmp/wrk")
-      p50=$(awk '/^ +50%/{print $2}' "$tmp/wrk"); p99=$(awk '/^ +99%/{print $2}' "$tmp/wrk")
-      info "$t: wrk -t2 -c8 -d10s: $rps requests/s, latency $lat, p50 $p50, p99 $p99"
-      if [ -n "$rps" ] && ! grep -q -e 'Socket errors' -e 'Non-2xx' "$tmp/wrk"; then
+      wrk_load "$tmp/wrk" -t2 -c8 -d10s "$url/"
+      info "$t: wrk -t2 -c8 -d10s: $wrk_summary"
+      if [ $wrk_ok = 1 ]; then
         ok "$t: wrk 10 s, 8 connections: no socket errors, no non-2xx"
       else cp "$tmp/wrk" "$tmp/out"; ko "$t: wrk 10 s, 8 connections: no socket errors, no non-2xx"; fi
     else
