@@ -14,11 +14,12 @@
 # harnesses at a time (default 2).  --seed fixes libFuzzer's random seed:
 # `make test` uses one, so that a fresh checkout explores the same inputs
 # each time and a red run is reproducible; without it every run explores
-# new ground (the long runs that look for new findings).  Seeds are made at run time: programs
-# compiled with ocamlc, values marshalled by ocamlrun and by ucaml (closures
-# need ucaml's code digest).  The corpus grows in build/fuzz/corpus across
-# runs; crashing inputs are written to build/fuzz/artifacts.  First, every
-# input in tests/fuzz/regressions/HARNESS/ is replayed.
+# new ground (the long runs that look for new findings).
+# Seeds are made at run time: programs compiled with ocamlc, values
+# marshalled by ocamlrun and by ucaml (closures need ucaml's code digest).
+# The corpus grows in build/fuzz/corpus across runs; crashing inputs are
+# written to build/fuzz/artifacts.  First, every input in
+# tests/fuzz/regressions/HARNESS/ is replayed.
 # Ends with 'N passed, N failed'.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
