@@ -62,10 +62,16 @@ static uint64_t ns_to_cycles(uint64_t ns)
 }
 
 /* Sleeps for at most `cycles` (< 2^31): arms CCOMPARE0 and waits in WAITI;
- * the interrupt handler in start.S disables the timer interrupt again. */
+ * the interrupt handler in start.S disables the timer interrupt again.
+ * If CCOUNT had already reached the target when CCOMPARE0 was written, the
+ * match would come a whole counter wrap later (the emulator's clock runs on
+ * between two instructions): then it returns at once, and the caller looks
+ * at the time again. */
 static void sleep_cycles(uint32_t cycles)
 {
-  write_ccompare0(read_ccount() + cycles);
+  uint32_t target = read_ccount() + cycles;
+  write_ccompare0(target);
+  if ((int32_t)(read_ccount() - target) >= 0) return;
   write_intenable(read_intenable() | (1u << TIMER0_INTERRUPT));
   __asm__ volatile("waiti 0" ::: "memory");
   __asm__ volatile("rsil a2, 15" ::: "a2", "memory");
