@@ -44,12 +44,15 @@ smoke() {
 sh tools/install-deps.sh || exit 1
 suite build build
 suite host-tests sh tests/run.sh
-suite host32-tests env RUNNER="$root/build/unix32/ucaml exec" sh tests/run.sh
+# The 32-bit build runs natively or under qemu-i386 (tools/host32-ucaml.sh).
+host32="$root/tools/host32-ucaml.sh"
+echo "32-bit host build: $("$host32" --check)"
+suite host32-tests env RUNNER="$host32 exec" sh tests/run.sh
 # gc_churn keeps about 1.2 MB live (100000 boxed options): more than the
 # board's 320 KB of RAM.
 suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_SKIP=gc_churn sh tests/run.sh
 suite conformance-unix sh tests/conformance.sh unix "$root/ucaml" exec
-suite conformance-unix32 sh tests/conformance.sh unix32 "$root/build/unix32/ucaml" exec
+suite conformance-unix32 sh tests/conformance.sh unix32 "$host32" exec
 # Leak checks on: memory owned by live custom blocks is reachable through
 # the heap, which ports/unix/port.c registers with LeakSanitizer.
 suite conformance-asan env UBSAN_OPTIONS=halt_on_error=1 \
@@ -67,9 +70,9 @@ suite net sh tests/net/run.sh
 suite bench-smoke smoke sh bench/run.sh --quick
 suite faults sh tests/faults/run.sh
 suite faults-asan env UBSAN_OPTIONS=halt_on_error=1 RUNNER="$root/build/unix-san/ucaml exec" sh tests/faults/run.sh
-suite faults-host32 env RUNNER="$root/build/unix32/ucaml exec" sh tests/faults/run.sh
+suite faults-host32 env RUNNER="$host32 exec" sh tests/faults/run.sh
 suite faults-xtensa env RUNNER="$root/tools/xtensa-ucaml.sh" sh tests/faults/run.sh
-suite fuzz sh tests/fuzz/run.sh --seconds 60 --seed 1
+suite fuzz sh tests/fuzz/run.sh --runs 20000 --seed 1
 suite soak sh tests/soak/run.sh --seconds 60
 
 echo "=== summary$summary"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages ucaml builds and tests with.  As root it runs
 # apt-get; otherwise it prints the command to run.
-pkgs="ocaml-nox ocaml-findlib ocaml-source gcc gcc-multilib clang libclang-rt-14-dev make python3 time
+pkgs="ocaml-nox ocaml-findlib ocaml-source gcc gcc-multilib qemu-user clang libclang-rt-14-dev make python3 time
       gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc gcc-12-source
       liblwt-ocaml-dev libcstruct-ocaml-dev libcohttp-lwt-ocaml-dev curl wrk"
 missing=""
