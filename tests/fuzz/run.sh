@@ -8,29 +8,34 @@
 #   http       a client's bytes on one connection to the HTTP example's
 #              server (cohttp-lwt over examples/http/flow_io.ml), http.ml
 #
-#   tests/fuzz/run.sh [--seconds N] [--jobs J] [--seed S] [HARNESS...]
+#   tests/fuzz/run.sh [--seconds N | --runs R] [--jobs J] [--seed S] [HARNESS...]
 #
-# N seconds per harness (default 60; an hour by hand: --seconds 3600), J
-# harnesses at a time (default 2).  --seed fixes libFuzzer's random seed:
-# `make test` uses one, so that a fresh checkout explores the same inputs
-# each time and a red run is reproducible; without it every run explores
-# new ground (the long runs that look for new findings).
+# N seconds per harness (default 60; an hour by hand: --seconds 3600), or R
+# executions scaled by each harness's speed (load R, http 2R, scanf 4R,
+# numbers 15R, unmarshal 20R: about the same time each); J harnesses at a
+# time (default 2).  `make test`
+# uses --runs with --seed: the inputs explored then depend neither on the
+# machine's speed nor on an earlier run's corpus (a fresh one is used), so
+# a red run is reproducible anywhere.  Without --seed every run explores
+# new ground (the long runs that look for new findings) and the corpus
+# grows in build/fuzz/corpus.
 # Seeds are made at run time: programs compiled with ocamlc, values
 # marshalled by ocamlrun and by ucaml (closures need ucaml's code digest).
-# The corpus grows in build/fuzz/corpus across runs; crashing inputs are
+# Crashing inputs are
 # written to build/fuzz/artifacts.  First, every input in
 # tests/fuzz/regressions/HARNESS/ is replayed.
 # Ends with 'N passed, N failed'.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
-seconds=60; jobs=2; seed=""
+seconds=60; runs=""; jobs=2; seed=""
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
-    -*) echo "usage: tests/fuzz/run.sh [--seconds N] [--jobs J] [--seed S] [HARNESS...]" >&2; exit 2 ;;
+    -*) echo "usage: tests/fuzz/run.sh [--seconds N | --runs R] [--jobs J] [--seed S] [HARNESS...]" >&2; exit 2 ;;
     *) break ;;
   esac
 done
@@ -89,14 +94,20 @@ done
 
 # --- fuzzing ------------------------------------------------------------------
 mkdir -p "$out/artifacts"
+corpus=$out/corpus; [ -n "$runs" ] && corpus=$work/corpus
 fuzz_one() {   # harness
-  h=$1; mkdir -p "$out/corpus/$h"
+  h=$1; mkdir -p "$corpus/$h"
+  bound="-max_total_time=$seconds"
+  if [ -n "$runs" ]; then
+    case $h in http) w=2 ;; scanf) w=4 ;; numbers) w=15 ;; unmarshal) w=20 ;; *) w=1 ;; esac
+    bound="-runs=$((runs * w))"
+  fi
   extra=""; [ -d "$work/ocamlrun/$h" ] && extra="$work/ocamlrun/$h"
   [ -d "$seeds/$h" ] || mkdir -p "$seeds/$h"
   maxlen=300000; [ "$h" = http ] && maxlen=16384   # bounds an input's run time
-  "$out/fuzz_$h" ${seed:+-seed=$seed} -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+  "$out/fuzz_$h" ${seed:+-seed=$seed} "$bound" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
     -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$out/artifacts/$h-" \
-    "$out/corpus/$h" "$seeds/$h" $extra >"$work/$h.log" 2>&1
+    "$corpus/$h" "$seeds/$h" $extra >"$work/$h.log" 2>&1
   echo $? >"$work/$h.rc"
 }
 running=0
@@ -107,13 +118,13 @@ for h in $harnesses; do
 done
 wait
 for h in $harnesses; do
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$h.log")
+  executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$h.log")
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$h.log")
   if [ "$(cat "$work/$h.rc")" = 0 ]; then
-    ok "fuzz $h: ${runs:-?} executions in ${seconds}s (${speed:-?}/s), corpus $(ls "$out/corpus/$h" | wc -l) inputs"
+    ok "fuzz $h: ${executed:-?} executions (${speed:-?}/s), corpus $(ls "$corpus/$h" | wc -l) inputs"
   else
     grep -m3 -E 'ERROR|uncaught|SUMMARY|Test unit written' "$work/$h.log"
-    ko "fuzz $h" "a finding after ${runs:-?} executions: add the input to tests/fuzz/regressions/$h/ once fixed"
+    ko "fuzz $h" "a finding after ${executed:-?} executions: add the input to tests/fuzz/regressions/$h/ once fixed"
   fi
 done
 echo "$pass passed, $fail failed"
