@@ -52,7 +52,8 @@ suite host32-tests env RUNNER="$host32 exec" sh tests/run.sh
 # board's 320 KB of RAM.
 suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_SKIP=gc_churn sh tests/run.sh
 suite conformance-unix sh tests/conformance.sh unix "$root/ucaml" exec
-suite conformance-unix32 sh tests/conformance.sh unix32 "$host32" exec
+# Under qemu-i386 the slowest programs take a minute.
+suite conformance-unix32 env TIMEOUT=300 sh tests/conformance.sh unix32 "$host32" exec
 # Leak checks on: memory owned by live custom blocks is reachable through
 # the heap, which ports/unix/port.c registers with LeakSanitizer.
 suite conformance-asan env UBSAN_OPTIONS=halt_on_error=1 \
