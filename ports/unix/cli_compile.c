@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <signal.h>
 #include "cli.h"
 
 #define MAX_ITEMS 256
@@ -25,6 +26,9 @@ struct job {
   const char *crunch[MAX_ITEMS];   /* Name=DIR: read-only stores (tools/crunch) */
   int ncrunch;
   const char *ram;             /* board RAM budget, e.g. "80k" */
+  const char *timeout;         /* --timeout SECONDS: stop the program then */
+  const char *forwards[MAX_ITEMS];   /* --forward SPEC: the board's ports */
+  int nforwards;
   int debug;                   /* -g: keep debug info (always on the host) */
   int prog_argc;
   char **prog_argv;
@@ -82,8 +86,44 @@ const char *cli_root(void) {
   return root;
 }
 
+/* Ctrl-C, a hang-up or a kill while a child runs (the compiler, a board's
+ * emulator): the child gets the signal too (sent on to it when it came to
+ * us alone), we wait for it to end, then remove the work directory and
+ * die of the same signal. */
+static volatile pid_t running_child;
+static volatile sig_atomic_t stopping_signal;
+
+static void on_stop_signal(int sig) {
+  stopping_signal = sig;
+  if (running_child > 0) kill(running_child, sig);
+}
+
+static void catch_stop_signals(void) {
+  static int done;
+  if (done) return;
+  done = 1;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+}
+
+static void die_of_stop_signal(void) {
+  int sig = stopping_signal;
+  if (sig == 0) return;
+  remove_workdir();
+  signal(sig, SIG_DFL);
+  raise(sig);
+  _exit(128 + sig);
+}
+
 /* Runs argv in dir, waits; returns the exit status (or 127/128+sig). */
 static int run_command(char *const argv[], const char *dir) {
+  catch_stop_signals();
+  die_of_stop_signal();
   pid_t pid = fork();
   if (pid < 0) return 127;
   if (pid == 0) {
@@ -92,11 +132,35 @@ static int run_command(char *const argv[], const char *dir) {
     fprintf(stderr, "ucaml: cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
   }
+  running_child = pid;
   int status;
   while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return 127;
+    if (errno != EINTR) {
+      running_child = 0;
+      return 127;
+    }
+  running_child = 0;
+  die_of_stop_signal();
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + WTERMSIG(status);
+}
+
+/* `--timeout` for a program run on the host, in this process. */
+static void on_host_timeout(int sig) {
+  (void)sig;
+  static const char msg[] = "ucaml: --timeout reached, program stopped\n";
+  ssize_t w = write(2, msg, sizeof msg - 1);
+  (void)w;
+  remove_workdir();
+  _exit(124);
+}
+
+/* Ctrl-C of a program run on the host: the work directory goes with it
+ * (unless the program asked for the signal itself: Sys.signal). */
+static void on_host_stop(int sig) {
+  remove_workdir();
+  signal(sig, SIG_DFL);
+  raise(sig);
 }
 
 static int has_suffix(const char *s, const char *suffix) {
@@ -215,13 +279,24 @@ static int parse_job(int argc, char **argv, struct job *j) {
       i++;
       break;
     } else if ((strcmp(a, "--target") == 0 || strcmp(a, "-package") == 0 ||
-                strcmp(a, "-o") == 0 || strcmp(a, "--ram") == 0) && i + 1 < argc) {
+                strcmp(a, "-o") == 0 || strcmp(a, "--ram") == 0 ||
+                strcmp(a, "--timeout") == 0 || strcmp(a, "--forward") == 0) && i + 1 < argc) {
       const char *v = argv[++i];
-      if (a[1] == '-' && a[2] == 't') j->target = v;
-      else if (a[1] == 'p') {
+      if (strcmp(a, "--target") == 0) j->target = v;
+      else if (strcmp(a, "-package") == 0) {
         if (j->npackages < MAX_ITEMS) j->packages[j->npackages++] = v;
-      } else if (a[1] == 'o') j->output = v;
-      else j->ram = v;
+      } else if (strcmp(a, "-o") == 0) j->output = v;
+      else if (strcmp(a, "--timeout") == 0) {
+        char *end;
+        double t = strtod(v, &end);
+        if (end == v || *end != 0 || t < 0) {
+          fprintf(stderr, "ucaml: --timeout %s: expected a number of seconds\n", v);
+          return 0;
+        }
+        j->timeout = v;
+      } else if (strcmp(a, "--forward") == 0) {
+        if (j->nforwards < MAX_ITEMS) j->forwards[j->nforwards++] = v;
+      } else j->ram = v;
     } else if (has_suffix(a, ".ml") || has_suffix(a, ".mli")) {
       add_file(j, a);
     } else {
@@ -331,6 +406,18 @@ int cli_run(int argc, char **argv) {
     args[0] = (char *)program_name(&j);
     for (int i = 0; i < j.prog_argc; i++) args[i + 1] = j.prog_argv[i];
     args[j.prog_argc + 1] = NULL;
+    if (j.nforwards > 0)
+      fprintf(stderr, "ucaml: --forward is for boards; on the host the program's ports are the host's\n");
+    signal(SIGINT, on_host_stop);
+    signal(SIGTERM, on_host_stop);
+    signal(SIGHUP, on_host_stop);
+    if (j.timeout != NULL) {
+      unsigned secs = (unsigned)(strtod(j.timeout, NULL) + 0.999);
+      if (secs > 0) {
+        signal(SIGALRM, on_host_timeout);
+        alarm(secs);
+      }
+    }
     return cli_exec(bytecode, j.prog_argc + 1, args, &j.settings);
   }
   /* The image's name becomes the program's argv[0] on the board. */
@@ -339,11 +426,21 @@ int cli_run(int argc, char **argv) {
   if (!board_image(&j, bytecode, image)) return 2;
   char script[PATH_MAX];
   snprintf(script, sizeof script, "%s/ports/%s/run.sh", cli_root(), j.target);
-  char **args = malloc((size_t)(j.prog_argc + 3) * sizeof *args);
-  args[0] = script;
-  args[1] = image;
-  for (int i = 0; i < j.prog_argc; i++) args[i + 2] = j.prog_argv[i];
-  args[j.prog_argc + 2] = NULL;
+  char **args = malloc((size_t)(j.prog_argc + 2 * j.nforwards + 6) * sizeof *args);
+  int n = 0;
+  args[n++] = script;
+  if (j.timeout != NULL) {
+    args[n++] = "--timeout";
+    args[n++] = (char *)j.timeout;
+  }
+  for (int i = 0; i < j.nforwards; i++) {
+    args[n++] = "--forward";
+    args[n++] = (char *)j.forwards[i];
+  }
+  args[n++] = "--";
+  args[n++] = image;
+  for (int i = 0; i < j.prog_argc; i++) args[n++] = j.prog_argv[i];
+  args[n] = NULL;
   return run_command(args, NULL);
 }
 

@@ -20,10 +20,12 @@
 
 static void usage(void) {
   fputs("usage: ucaml exec [--heap SIZE] [--stack SIZE] PROGRAM.byte [ARGS...]\n"
-        "       ucaml run [--target T] [--heap SIZE] [--stack SIZE] [-package P] [-g] FILE.ml... [-- ARGS...]\n"
+        "       ucaml run [--target T] [--heap SIZE] [--stack SIZE] [-package P] [-g]\n"
+        "                 [--timeout SECONDS] [--forward HOSTPORT:BOARDPORT] FILE.ml... [-- ARGS...]\n"
         "       ucaml build --target xtensa-qemu [-package P] FILE.ml... -o IMAGE.elf\n"
         "       ucaml size IMAGE.elf\n"
         "SIZE: bytes with an optional k/M suffix (heap: total heap limit; stack: VM stack).\n"
+        "A program runs until it ends (a board: until Ctrl-C) unless --timeout is given.\n"
         "Environment: UCAML_HEAP, UCAML_STACK, OCAMLRUNPARAM=b (backtraces).\n",
         stderr);
 }

@@ -4,7 +4,9 @@
 #   ports/xtensa-qemu/run.sh [-i] [-t SECONDS] prog.elf [ARG...]
 #   -i   deterministic cycle counts (-icount shift=0,sleep=off: 1 ns of
 #        virtual time per instruction; CCOUNT ticks at 40 MHz of it)
-#   -t   timeout in seconds (default 60)
+#   -t, --timeout SECONDS
+#        stop the board after SECONDS (default: $XTENSA_TIMEOUT, or never:
+#        a board runs until it is switched off, here until Ctrl-C)
 #   --forward [tcp:|udp:]HOSTPORT:BOARDPORT (repeatable)
 #        networking: runs on the xtfpga `lx60-nommu` machine (same memory map
 #        as `sim`) with the OpenCores NIC on QEMU's user-mode network; host
@@ -15,21 +17,21 @@
 # Console stdin/stdout/stderr are this script's; files are host files,
 # relative to the current directory.
 icount=
-limit=${XTENSA_TIMEOUT:-60}
+limit=${XTENSA_TIMEOUT:-}
 fwd=
 while [ $# -gt 0 ]; do
   case $1 in
     # sleep=off: virtual time never waits for the host (semihosting I/O),
     # so CCOUNT readings repeat exactly from run to run.
     -i) icount="-icount shift=0,sleep=off"; shift ;;
-    -t) limit=$2; shift 2 ;;
+    -t|--timeout) limit=$2; shift 2 ;;
     --forward) fwd="$fwd $2"; shift 2 ;;
     --) shift; break ;;
-    -*) echo "usage: run.sh [-i] [-t SECONDS] prog.elf [ARG...]" >&2; exit 2 ;;
+    -*) echo "usage: run.sh [-i] [-t SECONDS] [--forward SPEC] prog.elf [ARG...]" >&2; exit 2 ;;
     *) break ;;
   esac
 done
-elf=${1:?usage: run.sh [-i] [-t SECONDS] prog.elf [ARG...]}
+elf=${1:?usage: run.sh [-i] [-t SECONDS] [--forward SPEC] prog.elf [ARG...]}
 shift
 # QEMU option syntax: a comma inside a value is written twice.
 cfg="enable=on,arg=$(printf '%s' "$elf" | sed 's/,/,,/g')"
@@ -59,5 +61,11 @@ if [ -n "$fwd" ]; then
   # The UART of the xtfpga board is unused: console I/O is semihosting.
   net="-nic $nic -serial null"
 fi
-exec timeout -k 5 "$limit" ${XTENSA_QEMU:-qemu-system-xtensa} -M $machine \
+# QEMU stays in the caller's process group (timeout --foreground), so that
+# Ctrl-C reaches it and stops the board at once.
+set -- ${XTENSA_QEMU:-qemu-system-xtensa} -M $machine \
   -cpu lx106 -semihosting-config "$cfg" -nographic -monitor none $icount $net -kernel "$elf"
+if [ -n "$limit" ] && [ "$limit" != 0 ]; then
+  exec timeout --foreground -k 5 "$limit" "$@"
+fi
+exec "$@"
