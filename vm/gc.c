@@ -37,6 +37,23 @@ header_t uc_atom_table[256];
 value *uc_young_ptr, *uc_young_end;
 static value *young_start;   /* nursery: [young_start, young_end_real) */
 static value *young_end_real;
+/* Allocation stops short of young_end_real by a reserve, opened when a
+ * collection fails (Out_of_memory with the nursery full of live blocks):
+ * the handler of Out_of_memory can then allocate a little (close a
+ * connection, log), instead of failing at its first word.  The reserve
+ * closes at the next collection that empties the nursery. */
+static value *young_alloc_end;
+static mlsize_t young_reserve;
+
+static void open_young_reserve(void) {
+  if (uc_young_end == young_alloc_end) uc_young_end = young_end_real;
+  young_alloc_end = young_end_real;
+}
+
+static void close_young_reserve(void) {
+  young_alloc_end = young_end_real - young_reserve;
+  if (uc_young_end > young_alloc_end) uc_young_end = young_alloc_end;
+}
 static value *major_start, *major_top, *heap_end;
 
 struct uc_roots *uc_local_roots;
@@ -486,6 +503,7 @@ static void do_minor_gc(void) {
   young_customs_len = 0;   /* all moved */
   stat_minor_words += (double)(uc_young_ptr - young_start);
   uc_young_ptr = young_start;
+  close_young_reserve();
   stat_minor_gcs++;
   uc_memprof_minor_done();
 }
@@ -517,14 +535,14 @@ void uc_minor_gc(void) {
 static void collect_for_young(mlsize_t whsize) {
   uc_minor_gc();
   if (gc_stress && stat_minor_gcs % 16 == 0) full_gc(0);
-  if (uc_young_ptr + whsize > young_end_real) uc_fatal("nursery too small for a %lu-word block", (unsigned long)whsize);
+  if (uc_young_ptr + whsize > young_alloc_end) uc_fatal("nursery too small for a %lu-word block", (unsigned long)whsize);
 }
 
 void uc_gc_ensure_young_room(mlsize_t whsize) {
-  if (uc_young_ptr + whsize > young_end_real) collect_for_young(whsize);
+  if (uc_young_ptr + whsize > young_alloc_end) collect_for_young(whsize);
 }
 
-value *uc_gc_nursery_end(void) { return young_end_real; }
+value *uc_gc_nursery_end(void) { return young_alloc_end; }
 
 /* uc_young_end is the nursery's end, or memprof's next sampled word. */
 void uc_gc_make_young_room(mlsize_t whsize) {
@@ -885,6 +903,7 @@ static int promote_marked_young(void) {
   young_customs_len = 0;   /* all moved */
   stat_minor_words += (double)(end - young_start);
   uc_young_ptr = young_start;
+  close_young_reserve();
   stat_minor_gcs++;
   uc_memprof_minor_done();
   return 1;
@@ -918,6 +937,7 @@ static void full_gc(int forced) {
   full_gc_running = 0;
   if (!promote_marked_young()) {
     clear_young_marks();
+    open_young_reserve();
     uc_raise_out_of_memory();
   }
 }
@@ -993,7 +1013,11 @@ int uc_gc_init(size_t heap_bytes) {
   young_start = (value *)region;
   young_end_real = young_start + nursery;
   uc_young_ptr = young_start;
-  uc_young_end = young_end_real;
+  /* An eighth: the largest young block still fits beside it (nursery
+   * >= 2 of them). */
+  young_reserve = nursery / 8;
+  young_alloc_end = young_end_real - young_reserve;
+  uc_young_end = young_alloc_end;
   major_start = major_top = young_end_real;
   heap_end = young_start + words;
   uc_region_start = young_start;
@@ -1035,6 +1059,16 @@ void uc_gc_stats(struct uc_gc_stats *s, int walk_heap) {
     }
     p += whsize;
   }
+}
+
+/* Words the program can surely still allocate, whatever dies: the major
+ * heap's capacity less what was live after the last full collection, what
+ * was put there since, and the nursery's contents (they may all survive).
+ * Fragmentation is not counted. */
+uintnat uc_gc_headroom_words(void) {
+  uintnat capacity = (uintnat)(heap_end - major_start);
+  uintnat used = live_after_major + allocated_since_major + (uintnat)(uc_young_ptr - young_start);
+  return used >= capacity ? 0 : capacity - used;
 }
 
 void uc_gc_count_compaction(void) { stat_compactions++; }

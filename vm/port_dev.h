@@ -84,6 +84,12 @@ int port_dev_wall_clock(int64_t *sec, uint32_t *nsec);
  * SOCKETS bounds the descriptors: EMFILE).  Bare-metal lwIP (xtensa-qemu):
  * tcp_new, tcp_bind, tcp_listen_with_backlog_and_err, tcp_accept. */
 int port_tcp_listen(const uint8_t addr[4], int port, int backlog);   /* fd */
+/* How many connections a server should hold open at once: servers built on
+ * Ucaml_net stop there (closing the connection idle longest to make room).
+ * Keep it below what the stack can hold, with room for connections being
+ * opened or closed (TIME_WAIT), or the stack refuses them itself.
+ * ESP-IDF: CONFIG_LWIP_MAX_SOCKETS less the listeners and a few spare. */
+int port_tcp_connection_limit(void);
 /* A pending connection (fd), peer address and port filled in.
  * ESP-IDF: lwip_accept (EWOULDBLOCK: -PORT_DEV_EAGAIN), then O_NONBLOCK and
  * TCP_NODELAY on the new socket. */

@@ -11,6 +11,11 @@ PRIM value ucaml_net_tcp_listen(value addr, value port, value backlog)
   return val_long(port_tcp_listen(a, int_val(port), int_val(backlog)));
 }
 
+PRIM value ucaml_net_connection_limit(value unit)
+{
+  return val_long(port_tcp_connection_limit());
+}
+
 PRIM value ucaml_net_tcp_accept(value fd)
 {
   uint8_t peer[4];

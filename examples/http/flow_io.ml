@@ -1,20 +1,51 @@
 (* Buffered channels over any Mirage flow, as the I/O module cohttp-lwt's
    server is built on (Cohttp_lwt.S.IO): this is how a cohttp server runs
-   over a MirageOS-style TCP flow. *)
+   over a MirageOS-style TCP flow.
+
+   A device on a network must bound what one peer can cost it, so the
+   input side enforces the limits of a request's head (request line and
+   headers): its size, and the time it may take to arrive.  Going over
+   raises [Refused status]; the server answers with that status and closes
+   the connection (see Unikernel). *)
 
 let ( >>= ) = Lwt.bind
 
-module Make (F : Mirage_flow.S) = struct
+type limits = {
+  max_request_line : int;   (* bytes; beyond: 414 URI Too Long *)
+  max_head : int;           (* request line and headers, bytes; beyond: 431 *)
+  head_timeout_ns : int64;  (* from a head's first byte to its end; beyond: 408 *)
+}
+
+(* Small, as fits a microcontroller serving a few KB of headers at most. *)
+let default_limits = { max_request_line = 2048; max_head = 4096; head_timeout_ns = 10_000_000_000L }
+
+exception Refused of Cohttp.Code.status_code
+
+module Make (F : Mirage_flow.S) (T : Mirage_time.S) (M : Mirage_clock.MCLOCK) = struct
   type 'a t = 'a Lwt.t
 
   let ( >>= ) = ( >>= )
   let return = Lwt.return
 
-  type ic = { flow : F.flow; mutable pending : Cstruct.t; mutable eof : bool }
+  type ic = {
+    flow : F.flow;
+    limits : limits;
+    mutable pending : Cstruct.t;
+    mutable eof : bool;
+    (* The head being read: its bytes so far and its line count (0 between
+       requests), and when its first byte came (monotonic ns). *)
+    mutable head_bytes : int;
+    mutable head_lines : int;
+    mutable head_deadline : int64;
+  }
+
   (* Writes are buffered and sent by [flush], or one turn of the main loop
      later (as Lwt_io channels do), so that nothing stays unsent; the lock
      keeps two sends on a flow from interleaving. *)
-  type oc = { out : F.flow; buf : Buffer.t; lock : Lwt_mutex.t; mutable flush_pending : bool }
+  type oc = {
+    out : F.flow; buf : Buffer.t; lock : Lwt_mutex.t; mutable flush_pending : bool;
+    mutable written : int;   (* bytes given to [write] so far *)
+  }
   type conn = F.flow
 
   exception Read_failed of F.error
@@ -25,14 +56,27 @@ module Make (F : Mirage_flow.S) = struct
   (* The output buffer starts small (headers and a small page fit) and is
      shrunk back after each send ([Buffer.reset]): on a microcontroller,
      memory held per connection is what limits the connections. *)
-  let channels flow =
-    ({ flow; pending = Cstruct.empty; eof = false }, { out = flow; buf = Buffer.create 512; lock = Lwt_mutex.create (); flush_pending = false })
+  let channels ?(limits = default_limits) flow =
+    ( { flow; limits; pending = Cstruct.empty; eof = false; head_bytes = 0; head_lines = 0;
+        head_deadline = 0L },
+      { out = flow; buf = Buffer.create 256; lock = Lwt_mutex.create (); flush_pending = false; written = 0 } )
+
+  let in_head ic = ic.head_bytes > 0
+
+  (* A read that must end by the head's deadline. *)
+  let read_by_deadline ic =
+    if not (in_head ic) then F.read ic.flow
+    else
+      let left = Int64.sub ic.head_deadline (M.elapsed_ns ()) in
+      if Int64.compare left 0L <= 0 then Lwt.fail (Refused `Request_timeout)
+      else
+        Lwt.pick [ F.read ic.flow; (T.sleep_ns left >>= fun () -> Lwt.fail (Refused `Request_timeout)) ]
 
   (* Makes sure some input is pending, unless at end of input. *)
   let fill ic =
     if Cstruct.length ic.pending > 0 || ic.eof then Lwt.return_unit
     else
-      F.read ic.flow >>= function
+      read_by_deadline ic >>= function
       | Ok (`Data d) -> ic.pending <- d; Lwt.return_unit
       | Ok `Eof -> ic.eof <- true; Lwt.return_unit
       | Error e -> Lwt.fail (Read_failed e)
@@ -52,7 +96,20 @@ module Make (F : Mirage_flow.S) = struct
     fill ic >>= fun () ->
     Lwt.return (take ic (max 0 (min n (Cstruct.length ic.pending))))
 
-  (* A line ends with LF, its CR (if any) dropped. *)
+  (* Counts [n] more bytes of the current head (the first starts it). *)
+  let account ic n =
+    if n > 0 && not (in_head ic) then
+      ic.head_deadline <- Int64.add (M.elapsed_ns ()) ic.limits.head_timeout_ns;
+    ic.head_bytes <- ic.head_bytes + n;
+    if ic.head_lines = 0 && ic.head_bytes > ic.limits.max_request_line then raise (Refused `Request_uri_too_long);
+    if ic.head_bytes > ic.limits.max_head then raise (Refused `Request_header_fields_too_large)
+
+  (* A line ends with LF, its CR (if any) dropped.  An empty line ends a
+     head; the next byte starts another. *)
+  let end_of_line ic l =
+    ic.head_lines <- ic.head_lines + 1;
+    if l = "" then (ic.head_bytes <- 0; ic.head_lines <- 0)
+
   let read_line ic =
     let line = Buffer.create 80 in
     let rec scan () =
@@ -62,12 +119,16 @@ module Make (F : Mirage_flow.S) = struct
       else
         match index_of_newline ic.pending with
         | Some i ->
+          account ic (i + 1);
           Buffer.add_string line (take ic i);
           ignore (take ic 1);
           let l = Buffer.contents line in
           let n = String.length l in
-          Lwt.return (Some (if n > 0 && l.[n - 1] = '\r' then String.sub l 0 (n - 1) else l))
+          let l = if n > 0 && l.[n - 1] = '\r' then String.sub l 0 (n - 1) else l in
+          end_of_line ic l;
+          Lwt.return (Some l)
         | None ->
+          account ic len;
           Buffer.add_string line (take ic len);
           scan ()
     in
@@ -92,32 +153,37 @@ module Make (F : Mirage_flow.S) = struct
         oc.flush_pending <- false;
         Lwt.catch (fun () -> flush oc) (fun _ -> Lwt.return_unit))
 
-  (* A large string (a file's body) is not copied into the buffer: it is
-     sent at once, after what is buffered, a chunk at a time, so that it
-     costs the heap one chunk more than the string itself. *)
+  (* At most [chunk] bytes wait in the buffer: a body written piece by piece
+     (a file streamed from flash) is sent as it comes, each write waiting
+     for the previous send, so a connection holds one chunk, not the body.
+     A large string is sent from where it is, a chunk at a time. *)
   let chunk = 4096
 
-  let write_large oc s =
-    Lwt_mutex.with_lock oc.lock (fun () ->
-        send oc >>= fun () ->
-        let len = String.length s in
-        let rec from off =
-          if off >= len then Lwt.return_unit
-          else
-            let n = min chunk (len - off) in
-            F.write oc.out (Cstruct.of_string ~off ~len:n s) >>= function
-            | Ok () -> from (off + n)
-            | Error e -> Lwt.fail (Write_failed e)
-        in
-        from 0)
+  let buffer oc s =
+    Buffer.add_string oc.buf s;
+    if not oc.flush_pending then auto_flush oc
+
+  let send_large oc s =
+    let len = String.length s in
+    let rec from off =
+      if off >= len then Lwt.return_unit
+      else
+        let n = min chunk (len - off) in
+        F.write oc.out (Cstruct.of_string ~off ~len:n s) >>= function
+        | Ok () -> from (off + n)
+        | Error e -> Lwt.fail (Write_failed e)
+    in
+    from 0
+
+  let written oc = oc.written
 
   let write oc s =
-    if String.length s > chunk then write_large oc s
-    else begin
-      Buffer.add_string oc.buf s;
-      if not oc.flush_pending then auto_flush oc;
-      Lwt.return_unit
-    end
+    oc.written <- oc.written + String.length s;
+    if Buffer.length oc.buf + String.length s <= chunk then (buffer oc s; Lwt.return_unit)
+    else
+      Lwt_mutex.with_lock oc.lock (fun () ->
+          send oc >>= fun () ->
+          if String.length s <= chunk then (buffer oc s; Lwt.return_unit) else send_large oc s)
 
   let catch f =
     Lwt.catch

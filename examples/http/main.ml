@@ -5,7 +5,7 @@
 
 let ( >>= ) = Lwt.bind
 
-module U = Unikernel.Http (Ucaml_os.Console) (Ucaml_net.Stack) (Htdocs)
+module U = Unikernel.Http (Ucaml_os.Console) (Ucaml_os.Time) (Ucaml_os.Mclock) (Ucaml_net.Stack) (Htdocs)
 
 let arg i = if Array.length Sys.argv > i then Some Sys.argv.(i) else None
 

@@ -34,6 +34,11 @@ module type RO = sig
   type key = Key.t
   val exists : t -> key -> ([ `Value | `Dictionary ] option, error) result Lwt.t
   val get : t -> key -> (string, error) result Lwt.t
+  (* [length] bytes (fewer at the end) of the value from [offset]: how a
+     value larger than the heap is read.  MirageOS's offsets and sizes are
+     Optint.Int63.t; here they are ints. *)
+  val get_partial : t -> key -> offset:int -> length:int -> (string, error) result Lwt.t
+  val size : t -> key -> (int, error) result Lwt.t
   val list : t -> key -> ((string * [ `Value | `Dictionary ]) list, error) result Lwt.t
   val last_modified : t -> key -> (int * int64, error) result Lwt.t
   val digest : t -> key -> (string, error) result Lwt.t

@@ -70,6 +70,14 @@ module Make (C : CONTENTS) = struct
   let get () k =
     Lwt.return (Result.map (fun e -> crunch_read e.offset e.length) (find k))
 
+  let get_partial () k ~offset ~length =
+    Lwt.return
+      (Result.map
+         (fun e ->
+           let off = max 0 (min offset e.length) in
+           crunch_read (e.offset + off) (max 0 (min length (e.length - off))))
+         (find k))
+
   (* The value without copying it: a read-only view of the image. *)
   let get_cstruct () k =
     Lwt.return

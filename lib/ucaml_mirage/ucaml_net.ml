@@ -38,6 +38,7 @@ external sock_write : int -> Cstruct.buffer -> int -> int -> int = "ucaml_net_wr
 external sock_shutdown : int -> int -> int = "ucaml_net_shutdown"
 external sock_close : int -> int = "ucaml_net_close"
 external endpoint : int -> bool -> Bytes.t -> int = "ucaml_net_endpoint"
+external connection_limit : unit -> int = "ucaml_net_connection_limit"
 external udp_bind : string -> int -> int = "ucaml_net_udp_bind"
 external udp_sendto : int -> Cstruct.buffer -> int -> int -> string -> int = "ucaml_net_udp_sendto"
 external udp_recvfrom : int -> Cstruct.buffer -> int -> int -> Bytes.t -> int = "ucaml_net_udp_recvfrom"
@@ -67,10 +68,24 @@ module Tcp = struct
     mutable closed : bool;
     mutable read_shut : bool;
     mutable write_shut : bool;
+    (* Since when a read has been waiting for data (monotonic ns), or -1:
+       how a server tells its idle connections. *)
+    mutable waiting_since : int64;
+    mutable on_close : flow -> unit;
   }
 
-  type listener = { lfd : int; mutable stopped : bool }
-  type t = { ip : ipaddr; listeners : (int, listener) Hashtbl.t }
+  (* A listener's connections being served, by descriptor. *)
+  type listener = { lfd : int; mutable stopped : bool; flows : (int, flow) Hashtbl.t }
+
+  (* Limits of the servers (listeners) of a stack; see [set_limits]. *)
+  type t = {
+    ip : ipaddr;
+    listeners : (int, listener) Hashtbl.t;
+    mutable max_connections : int;
+    mutable idle_timeout_ns : int64;
+    mutable memory_per_connection : int;
+    mutable last_full_check : int64;
+  }
 
   type error = [ Tcpip.Tcp.error | `Reset | `Device of Ucaml_dev.error ]
   type write_error = [ Tcpip.Tcp.write_error | `Reset | `Device of Ucaml_dev.error ]
@@ -91,7 +106,30 @@ module Tcp = struct
     | Ucaml_dev.Reset -> `Reset
     | e -> `Device e
 
-  let create ip = { ip; listeners = Hashtbl.create 4 }
+  let create ip =
+    { ip; listeners = Hashtbl.create 4; max_connections = max 1 (connection_limit ());
+      idle_timeout_ns = 60_000_000_000L; memory_per_connection = 2048 * (Sys.word_size / 8);
+      last_full_check = 0L }
+
+  (* A server holds at most [max_connections] connections per listener
+     (default: what the port's stack can hold, vm/port_dev.h).  When it is
+     full, the connection whose read has waited longest is closed to make
+     room, if it has waited [evict_after_ns] (0.5 s); if every connection is
+     busy, new ones wait in the backlog until one ends.  A connection whose
+     read has waited [idle_timeout] seconds (default 60) is closed.  A new
+     connection is accepted only if the heap can surely give it
+     [memory_per_connection] bytes (default 8 KB with 64-bit words, 4 KB
+     with 32-bit ones); else it waits as when the server is full: memory
+     running out delays clients rather than failing them. *)
+  let set_limits ?max_connections ?idle_timeout ?memory_per_connection t =
+    Option.iter (fun n -> t.max_connections <- max 1 n) max_connections;
+    Option.iter (fun n -> t.memory_per_connection <- max 0 n) memory_per_connection;
+    Option.iter (fun s -> t.idle_timeout_ns <- Int64.of_float (s *. 1e9)) idle_timeout
+
+  let connections t ~port =
+    match Hashtbl.find_opt t.listeners port with Some l -> Hashtbl.length l.flows | None -> 0
+
+  let evict_after_ns = 500_000_000L
 
   let disconnect t =
     Hashtbl.iter (fun _ l -> l.stopped <- true; Ucaml_os.Io.release l.lfd; ignore (sock_close l.lfd))
@@ -126,9 +164,14 @@ module Tcp = struct
     else begin
       let got = ref Cstruct.empty in
       let waited = ref false in
-      retry ~wait:(fun () -> waited := true; Ucaml_os.Io.readable f.fd)
+      retry
+        ~wait:(fun () ->
+            waited := true;
+            if f.waiting_since < 0L then f.waiting_since <- Ucaml_dev.monotonic_ns ();
+            Ucaml_os.Io.readable f.fd)
         (fun () -> let n, d = read_now f in got := d; n)
       >>= fun n ->
+      f.waiting_since <- -1L;
       (if !waited then Lwt.return_unit else Lwt.pause ()) >>= fun () ->
       if n > 0 then Lwt.return (Ok (`Data !got))
       else if n = 0 || f.closed then Lwt.return (Ok `Eof)
@@ -170,18 +213,23 @@ module Tcp = struct
     end;
     Lwt.return_unit
 
-  let close f =
+  (* The descriptor goes first: whatever fails after (memory), the socket
+     is not leaked. *)
+  let close_now f =
     if not f.closed then begin
       f.closed <- true;
-      Ucaml_os.Io.release f.fd;
-      ignore (sock_close f.fd)
-    end;
-    Lwt.return_unit
+      ignore (sock_close f.fd);
+      f.on_close f;
+      Ucaml_os.Io.release f.fd
+    end
+
+  let close f = close_now f; Lwt.return_unit
 
   let new_flow fd =
     let b = Bytes.create 6 in
     let dst = if endpoint fd true b = 0 then decode_endpoint b else (Ipaddr.any, 0) in
-    { fd; dst; closed = false; read_shut = false; write_shut = false }
+    { fd; dst; closed = false; read_shut = false; write_shut = false; waiting_since = -1L;
+      on_close = ignore }
 
   let create_connection ?keepalive:_ _t (ip, port) =
     let fd = tcp_connect ip port in
@@ -195,35 +243,115 @@ module Tcp = struct
         Lwt.return (Error (error_of_code r))
       end
 
+  (* The connection of [l] whose read has waited longest, if it has waited
+     at least [min_ns]. *)
+  let idlest l ~min_ns =
+    let now = Ucaml_dev.monotonic_ns () in
+    Hashtbl.fold
+      (fun _ f best ->
+        if f.waiting_since < 0L || Int64.compare (Int64.sub now f.waiting_since) min_ns < 0 then best
+        else match best with
+          | Some b when Int64.compare b.waiting_since f.waiting_since <= 0 -> best
+          | _ -> Some f)
+      l.flows None
+
+  let evict_idlest l ~min_ns =
+    match idlest l ~min_ns with Some f -> close_now f; true | None -> false
+
+  (* Closes the connections idle longer than the timeout. *)
+  let close_idle t l =
+    let now = Ucaml_dev.monotonic_ns () in
+    let idle =
+      Hashtbl.fold
+        (fun _ f acc ->
+          if f.waiting_since >= 0L && Int64.compare (Int64.sub now f.waiting_since) t.idle_timeout_ns >= 0
+          then f :: acc else acc)
+        l.flows []
+    in
+    List.iter close_now idle
+
+  let rec sweep t l =
+    if l.stopped then Lwt.return_unit
+    else Ucaml_os.Time.sleep_ns 1_000_000_000L >>= fun () -> close_idle t l; sweep t l
+
   (* Runs the callback of one connection; the flow is closed when it ends,
-     whatever happens, so that no descriptor leaks. *)
+     whatever happens, so that no descriptor leaks.  What the callback
+     raises follows Ucaml_os.Main's policy for asynchronous exceptions (by
+     default: logged; Out_of_memory first closes idle connections): the
+     other connections and the listener go on. *)
   let serve callback f =
     Lwt.async (fun () ->
         Lwt.finalize
-          (fun () -> Lwt.catch (fun () -> callback f) (fun _ -> Lwt.return_unit))
+          (fun () -> Lwt.catch (fun () -> callback f) (fun e -> Ucaml_os.Main.async_exception e; Lwt.return_unit))
           (fun () -> close f))
+
+  let start_flow l callback fd =
+    match new_flow fd with
+    | exception e -> ignore (sock_close fd); raise e
+    | f ->
+      Hashtbl.replace l.flows fd f;
+      f.on_close <- (fun f -> Hashtbl.remove l.flows f.fd);
+      serve callback f
 
   let too_many = Ucaml_dev.code_of_error Ucaml_dev.Too_many
 
-  let rec accept_loop l callback =
-    if l.stopped then Lwt.return_unit
-    else
-      let fd = tcp_accept l.lfd in
-      if fd >= 0 then begin
-        serve callback (new_flow fd);
-        accept_loop l callback
-      end else if fd = again then Ucaml_os.Io.readable l.lfd >>= fun () -> accept_loop l callback
-      else if fd = too_many then
-        (* Out of descriptors: let connections finish before accepting more. *)
-        Ucaml_os.Time.sleep_ns 10_000_000L >>= fun () -> accept_loop l callback
-      else accept_loop l callback   (* the peer gave up before we accepted *)
+  (* Whether the heap has room for one more connection: the cheap estimate,
+     else (at most every 200 ms) the exact figure after a full collection. *)
+  let room_for_connection t =
+    Ucaml_os.Memory.headroom () >= t.memory_per_connection
+    ||
+    let now = Ucaml_dev.monotonic_ns () in
+    Int64.compare (Int64.sub now t.last_full_check) 200_000_000L >= 0
+    && begin
+      t.last_full_check <- now;
+      Ucaml_os.Memory.headroom ~full:true () >= t.memory_per_connection
+    end
+
+  (* Accepts the pending connections there is room for; says what to wait
+     for next.  A loop in one try: a failure (memory) closes the descriptor
+     just accepted and backs off, it never ends the listener. *)
+  let accept_pending t l callback =
+    let rec go () =
+      if l.stopped then `Stopped
+      else if Hashtbl.length l.flows >= t.max_connections && not (evict_idlest l ~min_ns:evict_after_ns)
+      then `Slot
+      else if not (room_for_connection t) then begin
+        ignore (evict_idlest l ~min_ns:evict_after_ns);
+        `Slot
+      end
+      else
+        let fd = tcp_accept l.lfd in
+        if fd >= 0 then (start_flow l callback fd; go ())
+        else if fd = again then `Readable
+        else if fd = too_many then
+          (* Out of descriptors: the idlest connection goes, or we wait. *)
+          if evict_idlest l ~min_ns:0L then go () else `Slot
+        else go ()   (* the peer gave up before we accepted *)
+    in
+    try go () with e -> Ucaml_os.Main.async_exception e; `Backoff
+
+  let rec accept_loop t l callback =
+    match accept_pending t l callback with
+    | `Stopped -> Lwt.return_unit
+    | `Readable -> Ucaml_os.Io.readable l.lfd >>= fun () -> accept_loop t l callback
+    | `Slot -> Ucaml_os.Time.sleep_ns 20_000_000L >>= fun () -> accept_loop t l callback
+    | `Backoff -> Ucaml_os.Time.sleep_ns 10_000_000L >>= fun () -> accept_loop t l callback
+
+  (* Restarted if anything makes it fail: a listener never dies. *)
+  let rec supervise t l callback =
+    Lwt.catch (fun () -> accept_loop t l callback)
+      (fun e ->
+        Ucaml_os.Main.async_exception e;
+        Ucaml_os.Time.sleep_ns 10_000_000L >>= fun () -> supervise t l callback)
 
   let listen t ~port ?keepalive:_ callback =
     let lfd = tcp_listen t.ip port 128 in
     if lfd < 0 then raise (device_error (Printf.sprintf "TCP listen on port %d" port) lfd);
-    let l = { lfd; stopped = false } in
+    let l = { lfd; stopped = false; flows = Hashtbl.create 16 } in
     Hashtbl.replace t.listeners port l;
-    Lwt.async (fun () -> accept_loop l callback)
+    Ucaml_os.Memory.on_pressure (fun () -> ignore (evict_idlest l ~min_ns:0L));
+    Lwt.async (fun () -> supervise t l callback);
+    Lwt.async (fun () -> sweep t l)
 
   let unlisten t ~port =
     match Hashtbl.find_opt t.listeners port with

@@ -41,7 +41,11 @@ module Io = struct
   let readable fd = wait fd ~write:false
   let writable fd = wait fd ~write:true
 
-  let wake us = List.iter (fun u -> Lwt.wakeup u ()) (List.rev us)
+  (* Where an exception raised while waking a waiter goes (Main's policy):
+     the other waiters are woken all the same. *)
+  let report : (exn -> unit) ref = ref (fun _ -> ())
+
+  let wake us = List.iter (fun u -> try Lwt.wakeup u () with e -> !report e) (List.rev us)
 
   (* Wakes every waiter of [fd], which is about to be closed: they retry and
      see the closed flow. *)
@@ -98,7 +102,84 @@ let () =
     | Deadlock -> Some "Ucaml_os.Main.run: the program waits for nothing (no timer, no I/O) and can never wake up"
     | _ -> None)
 
+(* ---- Memory pressure ----
+   Out_of_memory that reaches the main loop, an asynchronous thread or a
+   connection's callback means the heap is full of live data: the devices
+   that hold memory on behalf of peers (a server's idle connections) are
+   asked to let some go, so that the next allocation can succeed. *)
+
+module Memory = struct
+  let handlers : (unit -> unit) list ref = ref []
+  let on_pressure f = handlers := f :: !handlers
+  let pressure () = List.iter (fun f -> try f () with _ -> ()) !handlers
+
+  external headroom_prim : bool -> int = "ucaml_dev_heap_headroom"
+
+  (* Bytes the program can surely still allocate (fragmentation aside);
+     with [~full:true], after a complete collection (exact, but costs a
+     full mark of the heap). *)
+  let headroom ?(full = false) () = headroom_prim full
+end
+
 module Main = struct
+  (* What becomes of an exception that escapes an asynchronous thread
+     (Lwt.async, Lwt.dont_wait, a callback given to Lwt.on_* ...), the
+     callback of a connection (Ucaml_net), or the main loop's own work:
+     - [`Log] (the default): printed on stderr (the console), and the
+       program goes on; Out_of_memory first relieves memory pressure.
+       At most [log_burst] lines a second, the others counted.
+     - [`Exit]: printed, then the program exits with status 2 (Lwt's
+       default, for programs that prefer to stop and be restarted).
+     - [`Call f]: given to [f] (after relieving memory pressure).
+     Exceptions raised by the promise given to [run] are that promise's
+     result: [run] raises them. *)
+  type async_policy = [ `Log | `Exit | `Call of exn -> unit ]
+
+  let policy : async_policy ref = ref `Log
+  let set_async_exception_policy p = policy := p
+
+  let log_burst = 5
+  let window_start = ref 0L
+  let logged = ref 0
+  let suppressed = ref 0
+
+  (* No allocation for the two exceptions that come from running out. *)
+  let print e =
+    match e with
+    | Out_of_memory -> prerr_string "ucaml: out of memory in an asynchronous thread; the program goes on\n"
+    | Stack_overflow -> prerr_string "ucaml: stack overflow in an asynchronous thread; the program goes on\n"
+    | e ->
+      prerr_string "ucaml: exception in an asynchronous thread: ";
+      prerr_string (Printexc.to_string e);
+      prerr_string "; the program goes on\n"
+
+  let log e =
+    let now = Ucaml_dev.monotonic_ns () in
+    if Int64.compare (Int64.sub now !window_start) 1_000_000_000L >= 0 then begin
+      window_start := now;
+      logged := 0;
+      if !suppressed > 0 then begin
+        prerr_string ("ucaml: (" ^ string_of_int !suppressed ^ " more such messages)\n");
+        suppressed := 0
+      end
+    end;
+    if !logged < log_burst then (incr logged; print e) else incr suppressed;
+    flush stderr
+
+  let async_exception e =
+    if e = Out_of_memory then Memory.pressure ();
+    match !policy with
+    | `Log -> (try log e with _ -> ())
+    | `Exit ->
+      (try prerr_string "ucaml: exception in an asynchronous thread: ";
+         prerr_endline (Printexc.to_string e) with _ -> ());
+      exit 2
+    | `Call f -> (try f e with e' -> (try log e' with _ -> ()))
+
+  let () =
+    Lwt.async_exception_hook := async_exception;
+    Io.report := async_exception
+
   (* Blocks in the port until the next timer or ready descriptor; returns at
      once when promises are paused (Lwt.pause). *)
   let idle () =
@@ -110,15 +191,32 @@ module Main = struct
     if Int64.compare deadline 0L < 0 && Array.length fds = 0 then raise Deadlock;
     if Ucaml_dev.wait fds deadline > 0 then Io.dispatch fds
 
+  (* One piece of the loop's work; what escapes it (but Deadlock) follows
+     the policy above.  After running out of memory the loop waits a
+     millisecond: the pressure handlers and timers get to free some before
+     the next attempt, and the loop does not spin. *)
+  let guarded f =
+    try f () with
+    | Deadlock -> raise Deadlock
+    | e ->
+      (* Out of memory again while handling it: tried again next turn. *)
+      (try async_exception e with Out_of_memory | Stack_overflow -> ());
+      if e = Out_of_memory then
+        try ignore (Ucaml_dev.wait [||] (Int64.add (Ucaml_dev.monotonic_ns ()) 1_000_000L))
+        with Out_of_memory -> ()
+
+  let wake_up () =
+    Lwt.wakeup_paused ();
+    ignore (Ucaml_timers.run_due timers (Ucaml_dev.monotonic_ns ()))
+
   let run t =
     let rec loop () =
-      Lwt.wakeup_paused ();
-      ignore (Ucaml_timers.run_due timers (Ucaml_dev.monotonic_ns ()));
+      guarded wake_up;
       match Lwt.state t with
       | Lwt.Return v -> v
       | Lwt.Fail e -> raise e
       | Lwt.Sleep ->
-        idle ();
+        guarded idle;
         loop ()
     in
     loop ()

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -177,6 +178,18 @@ int port_tcp_listen(const uint8_t addr[4], int port, int backlog)
   if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) return fail_and_close(fd);
   if (listen(fd, backlog) < 0) return fail_and_close(fd);
   return fd;
+}
+
+/* The descriptors the process may open, less some for files and
+ * listeners; at most 1024 (what one poll() set is kept to). */
+int port_tcp_connection_limit(void)
+{
+  struct rlimit rl;
+  long n = 256;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) n = (long)rl.rlim_cur;
+  else n = 1024 + 32;
+  n -= 32;
+  return (int)(n < 4 ? 4 : n > 1024 ? 1024 : n);
 }
 
 int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port)

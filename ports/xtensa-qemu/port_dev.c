@@ -131,6 +131,7 @@ int port_dev_wall_clock(int64_t *sec, uint32_t *nsec)
 
 int port_tcp_listen(const uint8_t addr[4], int port, int backlog) { return -PORT_DEV_ENOTSUP; }
 int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port) { return -PORT_DEV_ENOTSUP; }
+int port_tcp_connection_limit(void) { return 0; }
 
 int port_tcp_connect(const uint8_t addr[4], int port, int *fd)
 {

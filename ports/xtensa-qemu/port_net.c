@@ -283,6 +283,13 @@ int port_tcp_listen(const uint8_t addr[4], int port, int backlog)
   return fd_of(s);
 }
 
+/* lwIP's active PCBs less 4: connections in TIME_WAIT (recycled oldest
+ * first) and those being opened keep some. */
+int port_tcp_connection_limit(void)
+{
+  return MEMP_NUM_TCP_PCB > 8 ? MEMP_NUM_TCP_PCB - 4 : MEMP_NUM_TCP_PCB / 2 + 1;
+}
+
 int port_tcp_accept(int fd, uint8_t peer[4], int *peer_port)
 {
   struct sock *l = sock_of(fd);
