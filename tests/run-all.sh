@@ -68,6 +68,7 @@ suite conformance-xtensa env CONFORMANCE_ARGS="-j 2" XTENSA_PSRAM=32M TIMEOUT=30
   sh tests/conformance.sh xtensa-qemu "$root/tools/xtensa-ucaml.sh"
 suite devices sh tests/devices/run.sh
 suite net sh tests/net/run.sh
+suite device sh tests/net/device.sh
 suite bench-smoke smoke sh bench/run.sh --quick
 suite faults sh tests/faults/run.sh
 suite faults-asan env UBSAN_OPTIONS=halt_on_error=1 RUNNER="$root/build/unix-san/ucaml exec" sh tests/faults/run.sh

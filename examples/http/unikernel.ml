@@ -73,9 +73,23 @@ struct
     | `GET | `HEAD -> respond_file kv meth (Cohttp.Request.uri req)
     | _ -> Server.respond_string ~status:`Method_not_allowed ~body:"method not allowed\n" ()
 
+  (* What the peer still sends is read and dropped for a while (at most
+     64 KB, 2 s) before the connection closes: closing with unread input
+     would reset the connection and lose the reply on its way. *)
+  let linger flow =
+    let rec drain left =
+      if left <= 0 then Lwt.return_unit
+      else
+        S.TCP.read flow >>= function
+        | Ok (`Data d) -> drain (left - Cstruct.length d)
+        | Ok `Eof | Error _ -> Lwt.return_unit
+    in
+    S.TCP.shutdown flow `write >>= fun () ->
+    Lwt.pick [ drain 65536; T.sleep_ns 2_000_000_000L ]
+
   (* A reply written directly (cohttp's parser has given up), then the
      connection closes. *)
-  let refuse oc status =
+  let refuse flow oc status =
     let reason = Cohttp.Code.string_of_status status in
     let body = reason ^ "\n" in
     Lwt.catch
@@ -83,7 +97,7 @@ struct
         IO.write oc
           (Printf.sprintf "HTTP/1.1 %s\r\nserver: ucaml\r\nconnection: close\r\ncontent-length: %d\r\n\r\n%s"
              reason (String.length body) body)
-        >>= fun () -> IO.flush oc)
+        >>= fun () -> IO.flush oc >>= fun () -> linger flow)
       (fun _ -> Lwt.return_unit)
 
   let serve kv flow =
@@ -93,9 +107,9 @@ struct
     Lwt.catch
       (fun () -> Server.callback spec flow ic oc)
       (function
-        | Flow_io.Refused status -> refuse oc status
+        | Flow_io.Refused status -> refuse flow oc status
         | Out_of_memory when st.written_at_request = IO.written oc ->
-          refuse oc `Service_unavailable >>= fun () -> Lwt.fail Out_of_memory
+          refuse flow oc `Service_unavailable >>= fun () -> Lwt.fail Out_of_memory
         | e -> Lwt.fail e)
 
   let start ?(port = 8080) c stack kv =

@@ -114,7 +114,7 @@ module Tcp = struct
   (* A server holds at most [max_connections] connections per listener
      (default: what the port's stack can hold, vm/port_dev.h).  When it is
      full, the connection whose read has waited longest is closed to make
-     room, if it has waited [evict_after_ns] (0.5 s); if every connection is
+     room, if it has waited [evict_after_ns] (50 ms); if every connection is
      busy, new ones wait in the backlog until one ends.  A connection whose
      read has waited [idle_timeout] seconds (default 60) is closed.  A new
      connection is accepted only if the heap can surely give it
@@ -129,7 +129,7 @@ module Tcp = struct
   let connections t ~port =
     match Hashtbl.find_opt t.listeners port with Some l -> Hashtbl.length l.flows | None -> 0
 
-  let evict_after_ns = 500_000_000L
+  let evict_after_ns = 50_000_000L
 
   let disconnect t =
     Hashtbl.iter (fun _ l -> l.stopped <- true; Ucaml_os.Io.release l.lfd; ignore (sock_close l.lfd))

@@ -218,6 +218,10 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_ABRT;
   }
   tcp_setup(s, pcb);
+  /* Below the listener's priority: when a new peer finds every PCB taken,
+   * lwIP resets the accepted connection inactive longest to make room
+   * (tcp_kill_prio), so idle or slow peers cannot lock the others out. */
+  tcp_setprio(pcb, TCP_PRIO_MIN);
   l->acc[(l->acc_head + l->acc_n) % ACCEPT_MAX] = (uint8_t)(s - net_socks);
   l->acc_n++;
   return ERR_OK;

@@ -74,9 +74,9 @@ case " $harnesses " in *" http "*)
     harnesses=$(echo " $harnesses " | sed 's/ http / /')
   else
     mkdir -p "$work/http"
-    cp lib/ucaml_mirage/mirage_flow.ml examples/http/flow_io.ml tests/fuzz/http.ml "$work/http/"
+    cp lib/ucaml_mirage/mirage_flow.ml lib/ucaml_mirage/mirage_time.ml lib/ucaml_mirage/mirage_clock.ml examples/http/flow_io.ml tests/fuzz/http.ml "$work/http/"
     (cd "$work/http" && ocamlfind ocamlc -g -package cohttp-lwt,cstruct -linkpkg \
-       mirage_flow.ml flow_io.ml http.ml -o http.byte) >"$work/seed.log" 2>&1 ||
+       mirage_flow.ml mirage_time.ml mirage_clock.ml flow_io.ml http.ml -o http.byte) >"$work/seed.log" 2>&1 ||
       { cat "$work/seed.log"; ko seeds "http.ml does not compile"; echo "$pass passed, $fail failed"; exit 1; }
     export UCAML_FUZZ_HTTP="$work/http/http.byte"
     ./ucaml exec "$work/http/http.byte" seeds "$seeds" >/dev/null

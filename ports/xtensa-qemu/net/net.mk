@@ -50,7 +50,7 @@ $(XQ_NETTEST): $(XQ_START) $(XQ_LIBGCC) $(XQ_NETTEST_PORT) $(XQ_NET_LIB) $(XQ_BU
 # win at link time without touching the non-network build.
 XQ_NET_PORT_OBJ := $(XQ_BUILD)/obj/$(XQ_DIR)/port_net.o
 XQ_VM_LIB_NET := $(XQ_BUILD)/libucaml-vm-net.a
-XQ_NET_WEAKEN := port_dev_wait port_tcp_listen port_tcp_accept port_tcp_connect \
+XQ_NET_WEAKEN := port_dev_wait port_tcp_listen port_tcp_accept port_tcp_connection_limit port_tcp_connect \
   port_tcp_connect_result port_sock_read port_sock_write port_sock_shutdown \
   port_sock_close port_sock_address port_udp_bind port_udp_sendto port_udp_recvfrom
 
@@ -58,7 +58,7 @@ $(XQ_NET_PORT_OBJ): $(XQ_DIR)/port_net.c $(XQ_NET_HDR) $(XQ_HDR) $(XQ_LWIP_LIB)
 	@mkdir -p $(dir $@)
 	$(XQ_CC) $(XQ_NET_CFLAGS) -c $< -o $@
 
-$(XQ_VM_LIB_NET): $(XQ_LIB)
+$(XQ_VM_LIB_NET): $(XQ_LIB) $(XQ_NET_DIR)/net.mk
 	$(XQ_CROSS)objcopy $(addprefix -W ,$(XQ_NET_WEAKEN)) $(XQ_LIB) $@
 
 # Which symbols are lwIP's and which the driver's, for `ucaml size`.
