@@ -13,8 +13,9 @@
 #       port_alloc arena (VM stack and tables); the heap gets the rest.
 #       XTENSA_PSRAM adds external RAM (like an ESP32 module's PSRAM) that
 #       holds the pool and the heap instead (see board.ld).
-#   ports/xtensa-qemu/run.sh [-i] [-t SECONDS] prog.elf [ARG...]
-#       runs it under qemu-system-xtensa (-i: -icount shift=0)
+#   ports/xtensa-qemu/run.sh [-i] [-t SECONDS] [--forward H:B] prog.elf [ARG...]
+#       runs it under qemu-system-xtensa until it ends or Ctrl-C (-i:
+#       -icount shift=0; -t: a time limit, none by default)
 #
 # Needs: gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf
 # gcc-12-source (for tools/xtensa-libgcc.sh) qemu-system-misc.
