@@ -258,6 +258,20 @@ module Tcp = struct
   let evict_idlest l ~min_ns =
     match idlest l ~min_ns with Some f -> close_now f; true | None -> false
 
+  (* Memory has stayed exhausted: every connection is closed and forgotten
+     (its waiters dropped, not woken), which frees what they held; nothing
+     here allocates. *)
+  let drop_all l =
+    Hashtbl.filter_map_inplace
+      (fun fd f ->
+        if not f.closed then begin
+          f.closed <- true;
+          ignore (sock_close fd);
+          Ucaml_os.Io.forget fd
+        end;
+        None)
+      l.flows
+
   (* Closes the connections idle longer than the timeout. *)
   let close_idle t l =
     let now = Ucaml_dev.monotonic_ns () in
@@ -349,7 +363,7 @@ module Tcp = struct
     if lfd < 0 then raise (device_error (Printf.sprintf "TCP listen on port %d" port) lfd);
     let l = { lfd; stopped = false; flows = Hashtbl.create 16 } in
     Hashtbl.replace t.listeners port l;
-    Ucaml_os.Memory.on_pressure (fun () -> ignore (evict_idlest l ~min_ns:0L));
+    Ucaml_os.Memory.on_pressure (fun ~severe -> if severe then drop_all l else ignore (evict_idlest l ~min_ns:0L));
     Lwt.async (fun () -> supervise t l callback);
     Lwt.async (fun () -> sweep t l)
 

@@ -60,6 +60,10 @@ module Io = struct
       wake rs;
       wake ws
 
+  (* Drops the waiters of [fd] (closed) without waking them: what only they
+     kept alive can be collected.  Allocates nothing. *)
+  let forget fd = Hashtbl.remove table fd
+
   let is_empty () = Hashtbl.length table = 0
 
   (* [| fd; events; ... |] for Ucaml_dev.wait. *)
@@ -109,9 +113,12 @@ let () =
    asked to let some go, so that the next allocation can succeed. *)
 
 module Memory = struct
-  let handlers : (unit -> unit) list ref = ref []
+  (* [severe]: memory has stayed exhausted (the main loop failed to
+     allocate ten times in a row): let go of everything that can be let go
+     of, without allocating. *)
+  let handlers : (severe:bool -> unit) list ref = ref []
   let on_pressure f = handlers := f :: !handlers
-  let pressure () = List.iter (fun f -> try f () with _ -> ()) !handlers
+  let pressure ?(severe = false) () = List.iter (fun f -> try f ~severe with _ -> ()) !handlers
 
   external headroom_prim : bool -> int = "ucaml_dev_heap_headroom"
 
@@ -195,15 +202,22 @@ module Main = struct
      the policy above.  After running out of memory the loop waits a
      millisecond: the pressure handlers and timers get to free some before
      the next attempt, and the loop does not spin. *)
+  let failures_in_a_row = ref 0
+
+  let recover e =
+    if e = Out_of_memory then begin
+      incr failures_in_a_row;
+      if !failures_in_a_row >= 10 then (failures_in_a_row := 0; Memory.pressure ~severe:true ())
+    end;
+    async_exception e;
+    if e = Out_of_memory then
+      ignore (Ucaml_dev.wait [||] (Int64.add (Ucaml_dev.monotonic_ns ()) 1_000_000L))
+
+  (* Out of memory again while recovering: tried again next turn. *)
   let guarded f =
-    try f () with
+    try f (); failures_in_a_row := 0 with
     | Deadlock -> raise Deadlock
-    | e ->
-      (* Out of memory again while handling it: tried again next turn. *)
-      (try async_exception e with Out_of_memory | Stack_overflow -> ());
-      if e = Out_of_memory then
-        try ignore (Ucaml_dev.wait [||] (Int64.add (Ucaml_dev.monotonic_ns ()) 1_000_000L))
-        with Out_of_memory -> ()
+    | e -> (try recover e with Out_of_memory | Stack_overflow -> ())
 
   let wake_up () =
     Lwt.wakeup_paused ();
