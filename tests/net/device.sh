@@ -86,7 +86,7 @@ stop() {
 }
 
 for t in $targets; do
-  if [ "$t" = unix ]; then slow=200 burst=1000 rounds=100; else slow=16 burst=200 rounds=100; fi
+  if [ "$t" = unix ]; then slow=200 burst=1000 rounds=100; else slow=8 burst=200 rounds=100; fi
   start "http-$t" "$t" examples/http
   expect "$t: limits (414, 431, 408)" $hostile "$port" limits
   expect "$t: $slow slow clients, a normal client served within 1 s" $hostile "$port" slow "$slow" 10
