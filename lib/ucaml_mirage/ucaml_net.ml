@@ -126,9 +126,6 @@ module Tcp = struct
     Option.iter (fun n -> t.memory_per_connection <- max 0 n) memory_per_connection;
     Option.iter (fun s -> t.idle_timeout_ns <- Int64.of_float (s *. 1e9)) idle_timeout
 
-  let connections t ~port =
-    match Hashtbl.find_opt t.listeners port with Some l -> Hashtbl.length l.flows | None -> 0
-
   let evict_after_ns = 50_000_000L
 
   let disconnect t =
@@ -213,12 +210,16 @@ module Tcp = struct
     end;
     Lwt.return_unit
 
+  (* Allocates nothing. *)
+  let close_descriptor f =
+    f.closed <- true;
+    ignore (sock_close f.fd)
+
   (* The descriptor goes first: whatever fails after (memory), the socket
      is not leaked. *)
   let close_now f =
     if not f.closed then begin
-      f.closed <- true;
-      ignore (sock_close f.fd);
+      close_descriptor f;
       f.on_close f;
       Ucaml_os.Io.release f.fd
     end
@@ -264,11 +265,7 @@ module Tcp = struct
   let drop_all l =
     Hashtbl.filter_map_inplace
       (fun fd f ->
-        if not f.closed then begin
-          f.closed <- true;
-          ignore (sock_close fd);
-          Ucaml_os.Io.forget fd
-        end;
+        if not f.closed then (close_descriptor f; Ucaml_os.Io.forget fd);
         None)
       l.flows
 

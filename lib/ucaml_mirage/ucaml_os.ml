@@ -198,10 +198,6 @@ module Main = struct
     if Int64.compare deadline 0L < 0 && Array.length fds = 0 then raise Deadlock;
     if Ucaml_dev.wait fds deadline > 0 then Io.dispatch fds
 
-  (* One piece of the loop's work; what escapes it (but Deadlock) follows
-     the policy above.  After running out of memory the loop waits a
-     millisecond: the pressure handlers and timers get to free some before
-     the next attempt, and the loop does not spin. *)
   let failures_in_a_row = ref 0
 
   let recover e =
@@ -213,7 +209,11 @@ module Main = struct
     if e = Out_of_memory then
       ignore (Ucaml_dev.wait [||] (Int64.add (Ucaml_dev.monotonic_ns ()) 1_000_000L))
 
-  (* Out of memory again while recovering: tried again next turn. *)
+  (* One piece of the loop's work; what escapes it (but Deadlock) follows
+     the policy above.  After running out of memory the loop waits a
+     millisecond: the pressure handlers and timers get to free some before
+     the next attempt, and the loop does not spin.  Out of memory again
+     while recovering: tried again next turn. *)
   let guarded f =
     try f (); failures_in_a_row := 0 with
     | Deadlock -> raise Deadlock

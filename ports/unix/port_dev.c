@@ -185,9 +185,8 @@ int port_tcp_listen(const uint8_t addr[4], int port, int backlog)
 int port_tcp_connection_limit(void)
 {
   struct rlimit rl;
-  long n = 256;
+  long n = 1024 + 32;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) n = (long)rl.rlim_cur;
-  else n = 1024 + 32;
   n -= 32;
   return (int)(n < 4 ? 4 : n > 1024 ? 1024 : n);
 }
