@@ -693,6 +693,8 @@ static uintnat deserialize_bigarray(void *dst) {
   for (intnat i = 0; i < b->num_dims; i++) {
     uintnat len = (uintnat)uc_deserialize_uint_2();
     if (len == 0xffff) len = (uintnat)uc_deserialize_uint_8();
+    /* ocamlrun takes [0; -1] (no element) and then cannot read it back */
+    if (len > (uintnat)MAX_LONG) uc_deserialize_error("input_value: negative bigarray dimension");
     b->dim[i] = (intnat)len;
   }
   uintnat n = 1, size;

@@ -31,8 +31,13 @@ let unmarshal s =
     ignore (Hashtbl.seeded_hash 42 v);
     walk (Obj.repr v);
     (try ignore (compare v v); ignore (v == v) with Invalid_argument _ -> ());
+    (* What was accepted and written again must be read back: a refusal
+       is a finding, reported as such (not as an unexplained Failure). *)
     (match Marshal.to_string v [Marshal.Closures] with
-     | s' -> ignore (Marshal.from_string s' 0 : Obj.t)
+     | s' ->
+       (try ignore (Marshal.from_string s' 0 : Obj.t)
+        with Failure m | Invalid_argument m ->
+          failwith ("finding: accepted, re-marshalled, then refused: " ^ m))
      | exception (Invalid_argument _ | Failure _ | Out_of_memory) -> ());
     (try ignore (Marshal.total_size (Bytes.unsafe_of_string s) 0)
      with Invalid_argument _ | Failure _ -> ())

@@ -119,11 +119,17 @@ def files(port, root, rounds):
     for name in names:
         want = hashlib.md5(open(os.path.join(root, name), "rb").read()).hexdigest()
         good = 0
+        bad = []
         for _ in range(rounds):
             status, body = get(port, "/" + name, timeout=30)
             if status == 200 and hashlib.md5(body).hexdigest() == want:
                 good += 1
-        report(good == rounds, "%s: %d of %d fetches with the right bytes" % (name, good, rounds))
+            elif status is None:
+                bad.append(body)
+            else:
+                bad.append("status %s, %d bytes" % (status, len(body)))
+        report(good == rounds, "%s: %d of %d fetches with the right bytes%s"
+               % (name, good, rounds, "" if not bad else " (first wrong one: %s)" % bad[0]))
 
 
 def limits(port):
