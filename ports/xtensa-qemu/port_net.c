@@ -162,6 +162,15 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
   }
   if (p == NULL) {
     s->peer_closed = 1;
+    /* Both sides have sent their FIN: the PCB is in CLOSING or TIME_WAIT,
+     * where lwIP frees it on its own without calling on_err (a TIME_WAIT
+     * PCB is also the first taken when a new peer needs one).  Let go of
+     * it now, or the slot would keep a pointer to a PCB given to someone
+     * else. */
+    if (s->write_shut) {
+      tcp_detach(pcb);
+      s->pcb.tcp = NULL;
+    }
     return ERR_OK;
   }
   if (s->read_shut) {                 /* discarded, as a host does */
