@@ -43,8 +43,12 @@ module Make (F : Mirage_flow.S) (T : Mirage_time.S) (M : Mirage_clock.MCLOCK) = 
      later (as Lwt_io channels do), so that nothing stays unsent; the lock
      keeps two sends on a flow from interleaving. *)
   type oc = {
-    out : F.flow; buf : Buffer.t; lock : Lwt_mutex.t; mutable flush_pending : bool;
-    mutable written : int;   (* bytes given to [write] so far *)
+    out : F.flow;
+    lock : Lwt_mutex.t;
+    mutable staging : Cstruct.t;   (* [chunk] bytes once something is written *)
+    mutable fill : int;            (* bytes of [staging] waiting to be sent *)
+    mutable flush_pending : bool;
+    mutable written : int;         (* bytes given to [write] so far *)
   }
   type conn = F.flow
 
@@ -53,13 +57,15 @@ module Make (F : Mirage_flow.S) (T : Mirage_time.S) (M : Mirage_clock.MCLOCK) = 
 
   type error = exn
 
-  (* The output buffer starts small (headers and a small page fit) and is
-     shrunk back after each send ([Buffer.reset]): on a microcontroller,
-     memory held per connection is what limits the connections. *)
+  (* The output buffer is taken at the first write and kept for the
+     connection: one allocation per connection rather than several per
+     send, because on a microcontroller the major heap does not move and
+     short-lived large blocks are what fragments it. *)
   let channels ?(limits = default_limits) flow =
     ( { flow; limits; pending = Cstruct.empty; eof = false; head_bytes = 0; head_lines = 0;
         head_deadline = 0L },
-      { out = flow; buf = Buffer.create 256; lock = Lwt_mutex.create (); flush_pending = false; written = 0 } )
+      { out = flow; lock = Lwt_mutex.create (); staging = Cstruct.empty; fill = 0;
+        flush_pending = false; written = 0 } )
 
   let in_head ic = ic.head_bytes > 0
 
@@ -134,15 +140,21 @@ module Make (F : Mirage_flow.S) (T : Mirage_time.S) (M : Mirage_clock.MCLOCK) = 
     in
     scan ()
 
+  (* At most [chunk] bytes wait to be sent: a body written piece by piece
+     (a file streamed from flash) is sent as it comes, each write waiting
+     for the previous send, so a connection holds one chunk, not the body.
+     [chunk] is the longest string the minor heap takes (OCaml's
+     Max_young_wosize, 256 words, less the string's last byte): the pieces
+     a streamed body is read in die young, without touching the major heap. *)
+  let chunk = 256 * (Sys.word_size / 8) - 1
+
+  (* Sends what is staged; the caller holds the lock. *)
   let send oc =
-    if Buffer.length oc.buf = 0 then Lwt.return_unit
-    else begin
-      let data = Cstruct.of_string (Buffer.contents oc.buf) in
-      Buffer.reset oc.buf;
-      F.write oc.out data >>= function
-      | Ok () -> Lwt.return_unit
-      | Error e -> Lwt.fail (Write_failed e)
-    end
+    if oc.fill = 0 then Lwt.return_unit
+    else
+      F.write oc.out (Cstruct.sub oc.staging 0 oc.fill) >>= fun r ->
+      oc.fill <- 0;
+      match r with Ok () -> Lwt.return_unit | Error e -> Lwt.fail (Write_failed e)
 
   let flush oc = Lwt_mutex.with_lock oc.lock (fun () -> send oc)
 
@@ -153,37 +165,36 @@ module Make (F : Mirage_flow.S) (T : Mirage_time.S) (M : Mirage_clock.MCLOCK) = 
         oc.flush_pending <- false;
         Lwt.catch (fun () -> flush oc) (fun _ -> Lwt.return_unit))
 
-  (* At most [chunk] bytes wait in the buffer: a body written piece by piece
-     (a file streamed from flash) is sent as it comes, each write waiting
-     for the previous send, so a connection holds one chunk, not the body.
-     A large string is sent from where it is, a chunk at a time. *)
-  let chunk = 4096
+  let stage oc s off len =
+    if Cstruct.length oc.staging = 0 then oc.staging <- Cstruct.create_unsafe chunk;
+    Cstruct.blit_from_string s off oc.staging oc.fill len;
+    oc.fill <- oc.fill + len
 
-  let buffer oc s =
-    Buffer.add_string oc.buf s;
-    if not oc.flush_pending then auto_flush oc
-
-  let send_large oc s =
-    let len = String.length s in
-    let rec from off =
-      if off >= len then Lwt.return_unit
-      else
-        let n = min chunk (len - off) in
-        F.write oc.out (Cstruct.of_string ~off ~len:n s) >>= function
-        | Ok () -> from (off + n)
-        | Error e -> Lwt.fail (Write_failed e)
-    in
-    from 0
+  (* [s] from [off], a chunk at a time, through the staging buffer; the
+     caller holds the lock and nothing is staged. *)
+  let rec send_from oc s off =
+    let len = String.length s - off in
+    if len <= chunk then (stage oc s off len; Lwt.return_unit)
+    else (stage oc s off chunk; send oc >>= fun () -> send_from oc s (off + chunk))
 
   let written oc = oc.written
 
+  (* Staged at once if it fits and no send is under way; else after the
+     staged bytes are sent. *)
   let write oc s =
     oc.written <- oc.written + String.length s;
-    if Buffer.length oc.buf + String.length s <= chunk then (buffer oc s; Lwt.return_unit)
-    else
+    let len = String.length s in
+    if len = 0 then Lwt.return_unit
+    else if oc.fill + len <= chunk && not (Lwt_mutex.is_locked oc.lock) then begin
+      stage oc s 0 len;
+      if not oc.flush_pending then auto_flush oc;
+      Lwt.return_unit
+    end else
       Lwt_mutex.with_lock oc.lock (fun () ->
-          send oc >>= fun () ->
-          if String.length s <= chunk then (buffer oc s; Lwt.return_unit) else send_large oc s)
+          (if oc.fill + len <= chunk then Lwt.return_unit else send oc) >>= fun () ->
+          send_from oc s 0 >>= fun () ->
+          if not oc.flush_pending then auto_flush oc;
+          Lwt.return_unit)
 
   let catch f =
     Lwt.catch
