@@ -3,7 +3,8 @@
 
   hostile.py PORT slow N SECONDS      N slow clients (a header byte every 2 s)
                                       stay open while normal GETs are timed:
-                                      each must be answered within 1 s
+                                      each must be answered within 1 s of
+                                      its connection
   hostile.py PORT burst N             N connections opened at once, each then
                                       sends a GET: the server must stay up
                                       and answer a normal GET afterwards
@@ -31,10 +32,14 @@ def report(ok, msg):
         failures += 1
 
 
-def get(port, path, timeout=10.0, extra=b""):
-    """One HTTP/1.0 GET: (status, body) or (None, error text)."""
+def get(port, path, timeout=10.0, extra=b"", timings=None):
+    """One HTTP/1.1 GET with Connection: close: (status, body) or (None,
+    error text).  With [timings] (a list), appends the seconds the connect
+    took and those from connected to the end of the reply."""
     try:
+        t0 = time.time()
         s = socket.create_connection((HOST, port), timeout=timeout)
+        t1 = time.time()
         s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra + b"\r\n")
         data = b""
         while True:
@@ -43,6 +48,8 @@ def get(port, path, timeout=10.0, extra=b""):
                 break
             data += chunk
         s.close()
+        if timings is not None:
+            timings += [t1 - t0, time.time() - t1]
     except OSError as e:
         return None, str(e)
     head, _, body = data.partition(b"\r\n\r\n")
@@ -64,7 +71,10 @@ def slow(port, n, seconds):
         except OSError:
             pass   # refused or backlog full: the server is protecting itself
     report(True, "%d of %d slow clients connected" % (len(clients), n))
-    worst = 0.0
+    # Timed from the connection made: on an emulated board the connect is
+    # QEMU's (its user network accepts on the host with a backlog of one,
+    # and a SYN dropped there costs the client a 1 s retransmission).
+    worst = worst_connect = 0.0
     served = 0
     end = time.time() + seconds
     while time.time() < end:
@@ -73,17 +83,19 @@ def slow(port, n, seconds):
                 s.send(b"X")
             except OSError:
                 pass
-        t = time.time()
-        status, _ = get(port, "/index.html", timeout=5)
-        dt = time.time() - t
-        worst = max(worst, dt)
+        timings = []
+        status, _ = get(port, "/index.html", timeout=5, timings=timings)
+        if timings:
+            worst_connect = max(worst_connect, timings[0])
+            worst = max(worst, timings[1])
         if status == 200:
             served += 1
         else:
             report(False, "normal GET during slow clients: %s" % (status,))
-        time.sleep(max(0, 2 - dt))
+        time.sleep(max(0, 2 - sum(timings)))
     report(served > 0 and worst <= 1.0,
-           "%d normal GETs answered while slow clients were open, slowest in %.2f s" % (served, worst))
+           "%d normal GETs answered while slow clients were open, slowest in %.2f s (connect: %.2f s at most)"
+           % (served, worst, worst_connect))
     for s in clients:
         s.close()
 
