@@ -1071,4 +1071,6 @@ uintnat uc_gc_headroom_words(void) {
   return used >= capacity ? 0 : capacity - used;
 }
 
+uintnat uc_gc_capacity_words(void) { return (uintnat)(heap_end - major_start); }
+
 void uc_gc_count_compaction(void) { stat_compactions++; }

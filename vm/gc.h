@@ -126,6 +126,7 @@ void uc_remove_root(value *r);
 void uc_minor_gc(void);
 void uc_full_gc(void);        /* minor + complete major cycle */
 uintnat uc_gc_headroom_words(void);   /* allocation surely possible, in words */
+uintnat uc_gc_capacity_words(void);   /* the major heap's size at most, in words */
 int uc_is_young(value v);
 int uc_in_heap(value v);      /* points into the nursery or the major heap */
 /* A block whose header may be read: in the heap's region, static, or an

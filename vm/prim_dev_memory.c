@@ -10,3 +10,10 @@ PRIM value ucaml_dev_heap_headroom(value full)
   if (bool_val(full)) uc_full_gc();
   return val_long((intnat)(uc_gc_headroom_words() * WORD_BYTES));
 }
+
+/* Bytes the major heap can hold at most (the nursery apart). */
+PRIM value ucaml_dev_heap_capacity(value unit)
+{
+  (void)unit;
+  return val_long((intnat)(uc_gc_capacity_words() * WORD_BYTES));
+}

@@ -108,7 +108,7 @@ module Tcp = struct
 
   let create ip =
     { ip; listeners = Hashtbl.create 4; max_connections = max 1 (connection_limit ());
-      idle_timeout_ns = 60_000_000_000L; memory_per_connection = 2048 * (Sys.word_size / 8);
+      idle_timeout_ns = 60_000_000_000L; memory_per_connection = 1024 * (Sys.word_size / 8);
       last_full_check = 0L }
 
   (* A server holds at most [max_connections] connections per listener
@@ -119,8 +119,9 @@ module Tcp = struct
      read has waited [idle_timeout] seconds (default 60) is closed.  A new
      connection is accepted only if the heap can surely give it
      [memory_per_connection] bytes (default 8 KB with 64-bit words, 4 KB
-     with 32-bit ones); else it waits as when the server is full: memory
-     running out delays clients rather than failing them. *)
+     with 32-bit ones) and the connections' share would stay within half
+     the heap; else it waits as when the server is full: memory running
+     out delays clients rather than failing them. *)
   let set_limits ?max_connections ?idle_timeout ?memory_per_connection t =
     Option.iter (fun n -> t.max_connections <- max 1 n) max_connections;
     Option.iter (fun n -> t.memory_per_connection <- max 0 n) memory_per_connection;
@@ -306,17 +307,24 @@ module Tcp = struct
 
   let too_many = Ucaml_dev.code_of_error Ucaml_dev.Too_many
 
-  (* Whether the heap has room for one more connection: the cheap estimate,
-     else (at most every 200 ms) the exact figure after a full collection. *)
+  let open_connections t = Hashtbl.fold (fun _ l n -> n + Hashtbl.length l.flows) t.listeners 0
+
+  (* Whether the heap has room for one more connection.  Its connections
+     may take half the heap at most: a burst of them is accepted before
+     any has allocated what its requests will need, so the headroom alone
+     would let in hundreds that then fill the heap together.  Then the
+     headroom: the cheap estimate, else (at most every 200 ms) the exact
+     figure after a full collection. *)
   let room_for_connection t =
-    Ucaml_os.Memory.headroom () >= t.memory_per_connection
-    ||
-    let now = Ucaml_dev.monotonic_ns () in
-    Int64.compare (Int64.sub now t.last_full_check) 200_000_000L >= 0
-    && begin
-      t.last_full_check <- now;
-      Ucaml_os.Memory.headroom ~full:true () >= t.memory_per_connection
-    end
+    (open_connections t + 1) * t.memory_per_connection <= Ucaml_os.Memory.capacity () / 2
+    && (Ucaml_os.Memory.headroom () >= t.memory_per_connection
+        ||
+        let now = Ucaml_dev.monotonic_ns () in
+        Int64.compare (Int64.sub now t.last_full_check) 200_000_000L >= 0
+        && begin
+          t.last_full_check <- now;
+          Ucaml_os.Memory.headroom ~full:true () >= t.memory_per_connection
+        end)
 
   (* Accepts the pending connections there is room for; says what to wait
      for next.  A loop in one try: a failure (memory) closes the descriptor

@@ -126,6 +126,11 @@ module Memory = struct
      with [~full:true], after a complete collection (exact, but costs a
      full mark of the heap). *)
   let headroom ?(full = false) () = headroom_prim full
+
+  external capacity_prim : unit -> int = "ucaml_dev_heap_capacity"
+
+  (* Bytes the major heap can hold at most. *)
+  let capacity () = capacity_prim ()
 end
 
 module Main = struct
