@@ -254,7 +254,7 @@ static int grow_stack(struct matcher *m) {
   return 1;
 }
 
-static int push(struct matcher *m, intnat where, intnat old) {
+static inline int push(struct matcher *m, intnat where, intnat old) {
   if (m->depth == m->cap && !grow_stack(m)) return 0;
   m->stack[m->depth].where = where;
   m->stack[m->depth].old = old;
@@ -263,7 +263,7 @@ static int push(struct matcher *m, intnat where, intnat old) {
 }
 
 /* Sets a slot, remembering its old value for backtracking. */
-static int set_slot(struct matcher *m, mlsize_t slot, intnat offset) {
+static inline int set_slot(struct matcher *m, mlsize_t slot, intnat offset) {
   if (!push(m, -1 - (intnat)slot, m->slots[slot])) return 0;
   m->slots[slot] = offset;
   return 1;
@@ -429,15 +429,7 @@ static enum outcome run(struct matcher *m, intnat start, int partial) {
 
 /* ---- the primitives ---- */
 
-/* The array Str expects: start and end of each group, -1 for both when the
- * group did not match.  Allocated before matching, so that nothing
- * allocates while the matcher holds pointers into the heap. */
-static value alloc_groups(value re) {
-  intnat n = is_block(re) && wosize_val(re) >= 6 && is_int_field(re, 3) ? long_val(field(re, 3)) : 0;
-  if (n < 1 || (uintnat)n > MAX_WOSIZE / 2) malformed("bad number of groups");
-  return uc_alloc(2 * (mlsize_t)n, 0);
-}
-
+/* Str's result: -1 for both ends of a group that did not match. */
 static void fill_groups(value res, const struct matcher *m) {
   for (mlsize_t g = 0; g < m->re.ngroups; g++) {
     intnat start = m->slots[2 * g], end = m->slots[2 * g + 1];
@@ -474,11 +466,15 @@ static enum outcome search(struct matcher *m, intnat pos, enum direction dir) {
   return FAILED;
 }
 
+/* The result (start and end of each group) is allocated before matching, so
+ * that nothing allocates while the matcher holds pointers into the heap. */
 static value match_primitive(value re, value str, value pos, enum direction dir, const char *fn) {
   check_position(str, pos, fn);
-  UC_ROOTS2(re, str);
-  value res = alloc_groups(re);
   struct matcher m;
+  const char *err = check_record(re, &m.re);
+  if (err != NULL) malformed(err);
+  UC_ROOTS2(re, str);
+  value res = uc_alloc(2 * m.re.ngroups, 0);
   matcher_open(&m, re, str);
   enum outcome o = search(&m, long_val(pos), dir);
   if (o == MATCHED) fill_groups(res, &m);
