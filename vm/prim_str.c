@@ -212,7 +212,8 @@ static void matcher_check(struct matcher *m) {
   }
 }
 
-/* Sets up m for regexp `re` (checked by check_record) on string `str`. */
+/* Sets up m for regexp `re` on string `str`, checking `re` again: the
+ * allocation of the result may have moved it. */
 static void matcher_open(struct matcher *m, value re, value str) {
   const char *err = check_record(re, &m->re);
   if (err != NULL) malformed(err);
