@@ -3,7 +3,7 @@
 #   RUNNER [FLAGS] prog.byte
 # and compared with stock ocamlrun (differential), or with NAME.expected for
 # behaviour ocamlrun does not have (heap and stack limits).  NAME.flags holds
-# ucaml flags (e.g. --heap 16k).  Then the loader is fed malformed files.
+# ucaml flags (e.g. --heap 16k), NAME.libs libraries to link (e.g. str.cma).  Then the loader is fed malformed files.
 # TESTS_SKIP="name ..." skips programs that cannot fit the port (a board's RAM).
 #
 #   tests/run.sh                       host: ./ucaml exec
@@ -23,7 +23,8 @@ for src in "$root"/tests/cases/*.ml; do
   name=$(basename "$src" .ml)
   case " ${TESTS_SKIP:-} " in *" $name "*) echo "SKIP $name"; continue ;; esac
   d="$work/$name"; mkdir -p "$d"; cp "$src" "$d/"
-  (cd "$d" && ocamlc -g "$name.ml" -o t.byte) >"$d/compile.log" 2>&1 || { ko "$name" "does not compile"; continue; }
+  libs=""; [ -f "$root/tests/cases/$name.libs" ] && libs=$(cat "$root/tests/cases/$name.libs")
+  (cd "$d" && ocamlc -g $libs "$name.ml" -o t.byte) >"$d/compile.log" 2>&1 || { ko "$name" "does not compile"; continue; }
   flags=""; [ -f "$root/tests/cases/$name.flags" ] && flags=$(cat "$root/tests/cases/$name.flags")
   (cd "$d" && timeout 120 $runner $flags ./t.byte >actual 2>&1; echo $? >actual.exit)
   if [ -f "$root/tests/cases/$name.expected" ]; then
