@@ -52,6 +52,10 @@ suite host32-tests env RUNNER="$host32 exec" TESTS_SKIP=int_formats_native sh te
 # gc_churn keeps about 1.2 MB live (100000 boxed options), runparam asks
 # for 8 MB of stack and 40 MB of nursery: more than the board's 320 KB of RAM.
 suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_SKIP="gc_churn int_formats_native runparam" sh tests/run.sh
+# Debian's compiler tools (ocamlc.byte, ocamlopt.byte, ocamldep, ...) under
+# ucaml and ocamlrun: same output and files.
+suite tools sh tests/tools/run.sh
+suite tools32 env RUNNER="$host32 exec" TOOLS_HOST32=1 sh tests/tools/run.sh
 suite conformance-unix sh tests/conformance.sh unix "$root/ucaml" exec
 # Under qemu-i386 the slowest programs take a minute.
 suite conformance-unix32 env TIMEOUT=300 sh tests/conformance.sh unix32 "$host32" exec
