@@ -3,7 +3,9 @@
 #   RUNNER [FLAGS] prog.byte
 # and compared with stock ocamlrun (differential), or with NAME.expected for
 # behaviour ocamlrun does not have (heap and stack limits).  NAME.flags holds
-# ucaml flags (e.g. --heap 16k), NAME.libs libraries to link (e.g. str.cma).  Then the loader is fed malformed files.
+# ucaml flags (e.g. --heap 16k), NAME.libs libraries to link (e.g. str.cma).
+# NAME.env lists environments, one a line (VAR=value): the program runs once
+# under each, on both sides.  Then the loader is fed malformed files.
 # TESTS_SKIP="name ..." skips programs that cannot fit the port (a board's RAM).
 #
 #   tests/run.sh                       host: ./ucaml exec
@@ -18,6 +20,20 @@ pass=0; fail=0
 ok() { pass=$((pass+1)); echo "PASS $1"; }
 ko() { fail=$((fail+1)); echo "FAIL $1${2:+: $2}"; }
 
+# Runs a command in dir once per environment line on stdin (once, as it is,
+# without any), collecting output in dir/out and exit statuses in dir/out.exit.
+run_each_env() {   # dir out command...
+  dir=$1 out=$2; shift 2
+  : >"$dir/$out"; : >"$dir/$out.exit"
+  ran=0
+  while IFS= read -r assignment || [ -n "$assignment" ]; do
+    [ -n "$assignment" ] || continue
+    ran=1; echo "[$assignment]" >>"$dir/$out"
+    (cd "$dir" && env "$assignment" timeout 120 "$@" >>"$out" 2>&1; echo $? >>"$out.exit")
+  done
+  [ $ran = 1 ] || (cd "$dir" && timeout 120 "$@" >>"$out" 2>&1; echo $? >>"$out.exit")
+}
+
 # --- programs ---------------------------------------------------------------
 for src in "$root"/tests/cases/*.ml; do
   name=$(basename "$src" .ml)
@@ -26,11 +42,12 @@ for src in "$root"/tests/cases/*.ml; do
   libs=""; [ -f "$root/tests/cases/$name.libs" ] && libs=$(cat "$root/tests/cases/$name.libs")
   (cd "$d" && ocamlc -g $libs "$name.ml" -o t.byte) >"$d/compile.log" 2>&1 || { ko "$name" "does not compile"; continue; }
   flags=""; [ -f "$root/tests/cases/$name.flags" ] && flags=$(cat "$root/tests/cases/$name.flags")
-  (cd "$d" && timeout 120 $runner $flags ./t.byte >actual 2>&1; echo $? >actual.exit)
+  envs="$root/tests/cases/$name.env"; [ -f "$envs" ] || envs=/dev/null
+  run_each_env "$d" actual $runner $flags ./t.byte <"$envs"
   if [ -f "$root/tests/cases/$name.expected" ]; then
     cp "$root/tests/cases/$name.expected" "$d/expected"; echo 0 >"$d/expected.exit"
   else
-    (cd "$d" && timeout 120 ocamlrun ./t.byte >expected 2>&1; echo $? >expected.exit)
+    run_each_env "$d" expected ocamlrun ./t.byte <"$envs"
   fi
   if cmp -s "$d/expected" "$d/actual" && cmp -s "$d/expected.exit" "$d/actual.exit"; then ok "$name"
   else ko "$name" "output differs: $(diff "$d/expected" "$d/actual" | head -3 | tr '\n' ' ')"; fi

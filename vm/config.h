@@ -29,6 +29,11 @@
 #ifndef UC_REMEMBERED_MAX
 #define UC_REMEMBERED_MAX (1u << 20)
 #endif
+/* Code words the verifier checks per pass over the code (two bitmaps of a
+ * bit per word): small on boards, where RAM is scarcer than time. */
+#ifndef UC_VERIFY_WINDOW
+#define UC_VERIFY_WINDOW 8192
+#endif
 /* Threaded code: a translated copy of the code in RAM (host speed mode). */
 #ifndef UC_THREADED_CODE
 #define UC_THREADED_CODE 0

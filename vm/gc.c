@@ -997,32 +997,68 @@ static void scan_roots(root_action act) {
 }
 
 /* ---- set-up and statistics ---- */
-int uc_gc_init(size_t heap_bytes) {
+/* The nursery: `words` words at `start`, empty. */
+static void place_nursery(value *start, mlsize_t words) {
+  young_start = start;
+  young_end_real = young_start + words;
+  uc_young_ptr = young_start;
+  /* An eighth: the largest young block still fits beside it (nursery
+   * >= 2 of them). */
+  young_reserve = words / 8;
+  young_alloc_end = young_end_real - young_reserve;
+  uc_young_end = young_alloc_end;
+}
+
+/* What the region allows: at least two of the largest young blocks, at
+ * most a quarter of the heap. */
+static mlsize_t fit_nursery(mlsize_t words) {
+  mlsize_t total = (mlsize_t)(uc_region_end - uc_region_start);
+  if (words > total / 4) words = total / 4;
+  if (words < 2 * WHSIZE(MAX_YOUNG_WOSIZE)) words = 2 * WHSIZE(MAX_YOUNG_WOSIZE);
+  return words;
+}
+
+int uc_gc_init(size_t heap_bytes, size_t nursery_words) {
   for (int t = 0; t < 256; t++) uc_atom_table[t] = make_header(0, (tag_t)t, COLOR_BLACK);
   size_t got = 0;
   void *region = port_heap_region(heap_bytes, &got);
   if (region == NULL || got < 4096) return 0;
   heap_limit_bytes = got;
   mlsize_t words = got / WORD_BYTES;
+  uc_region_start = (value *)region;
+  uc_region_end = uc_region_start + words;
   const char *stress = port_getenv("UCAML_GC_STRESS");
   gc_stress = stress != NULL && stress[0] == '1';
-  mlsize_t nursery = gc_stress ? 0 : UC_NURSERY_WORDS;
-  if (nursery > words / 4) nursery = words / 4;
-  if (nursery < 2 * WHSIZE(MAX_YOUNG_WOSIZE)) nursery = 2 * WHSIZE(MAX_YOUNG_WOSIZE);
+  mlsize_t nursery = fit_nursery(gc_stress ? 0 : nursery_words ? nursery_words : UC_NURSERY_WORDS);
   if (nursery >= words) return 0;
-  young_start = (value *)region;
-  young_end_real = young_start + nursery;
-  uc_young_ptr = young_start;
-  /* An eighth: the largest young block still fits beside it (nursery
-   * >= 2 of them). */
-  young_reserve = nursery / 8;
-  young_alloc_end = young_end_real - young_reserve;
-  uc_young_end = young_alloc_end;
+  place_nursery(uc_region_start, nursery);
   major_start = major_top = young_end_real;
-  heap_end = young_start + words;
-  uc_region_start = young_start;
-  uc_region_end = heap_end;
+  heap_end = uc_region_end;
   return 1;
+}
+
+/* Gc.set's minor_heap_size, once the nursery is empty.  The old nursery is
+ * given back (at the bottom of the region it becomes free major heap, at
+ * the top wilderness again) and the new one is cut from the top of the
+ * wilderness.  Without room there the nursery stays as it is. */
+size_t uc_gc_resize_nursery(size_t requested) {
+  mlsize_t words = fit_nursery(requested);
+  mlsize_t old = (mlsize_t)(young_end_real - young_start);
+  if (gc_stress || words == old) return old;
+  uc_minor_gc();
+  int at_top = young_end_real == uc_region_end;
+  mlsize_t room = (mlsize_t)(heap_end - major_top) + (at_top ? old : 0);
+  if (uc_young_ptr != young_start || room < words + WHSIZE(MAX_YOUNG_WOSIZE)) return old;
+  if (at_top) {
+    heap_end = young_end_real;
+  } else {
+    major_start = young_start;
+    free_run_insert((header_t *)young_start, old);
+  }
+  heap_end -= words;
+  place_nursery(heap_end, words);
+  uc_memprof_minor_done();   /* re-arms its trigger in the new nursery */
+  return words;
 }
 
 double uc_gc_minor_words(void) {

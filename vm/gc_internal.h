@@ -26,8 +26,16 @@ void uc_gc_alloc_small_slow(mlsize_t whsize);
 void uc_gc_ensure_young_room(mlsize_t whsize);
 value *uc_gc_nursery_end(void);
 
-/* Heap set-up from settings; returns 0 on failure. */
-int uc_gc_init(size_t heap_bytes);
+/* Heap set-up from settings (nursery_words 0: the port's default);
+ * returns 0 on failure. */
+int uc_gc_init(size_t heap_bytes, size_t nursery_words);
+/* Gc.set's minor_heap_size: moves to a nursery of about that size if the
+ * heap has room; returns the nursery's size in words. */
+size_t uc_gc_resize_nursery(size_t words);
+
+/* The GC parameters Gc.get reports (vm.h), from the settings. */
+struct uc_gc_params;
+void uc_gc_params_init(const struct uc_gc_params *p);
 
 /* Statistics (Gc.stat, Gc.counters, UCAML_STATS). */
 struct uc_gc_stats {

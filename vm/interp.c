@@ -53,6 +53,8 @@ int uc_is_code_pointer(value v) {
 
 uintnat uc_stack_used_words(void) { return (uintnat)(uc_stack_high - uc_stack_sp); }
 uintnat uc_stack_size_words(void) { return (uintnat)(uc_stack_high - stack_low); }
+/* The words a program may use before Stack_overflow (the margin apart). */
+uintnat uc_stack_limit_words(void) { return (uintnat)(uc_stack_high - stack_threshold); }
 
 /* Trap frames link by offset from the top so the link is a tagged int. */
 #define TRAP_LINK(tp) ((value *)(uc_stack_high - long_val((tp)[1])))

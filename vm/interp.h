@@ -41,6 +41,9 @@ int uc_interp_init(size_t stack_words);
  * the overflow threshold; called before uc_interp_init.  0 if absurd. */
 int uc_interp_reserve(size_t frame_words);
 
+/* Parsing.set_trace, set from OCAMLRUNPARAM=p at start-up. */
+extern int uc_parser_trace;
+
 /* Backtrace support */
 extern int uc_backtrace_active;
 /* Called on RAISE/RERAISE (pc of the instruction) and on exceptions raised

@@ -28,12 +28,15 @@ static inline intnat uc_double_to_intnat(double d) {
   return uc_double_fits(d, WORD_BITS) ? (intnat)d : INTPTR_MIN;
 }
 
-/* Format one integer with a printf-style OCaml format such as "%+5ld".  A
- * size letter (l, n or L) before the conversion is ignored.  Signed
- * conversions (d, i) print `sval`, unsigned ones (u, o, x, X) print `uval`.
- * `size_suffix_len` is the length of the C size modifier ocamlrun would
- * insert, used only to reproduce its "format too long" limit. */
-value uc_format_integer(value fmt, int size_suffix_len, int64_t sval, uint64_t uval);
+/* Format one integer as ocamlrun's ints.c does with an OCaml format such
+ * as "%+5ld" or "0x%X": a size letter (l, n or L) before the last character
+ * is replaced by `c_length`, the C length of the argument ("l" for intnat),
+ * text around the conversion is kept, and the conversion reads the low bits
+ * of an `arg_bits`-wide argument: `uval` when the format's last character
+ * is u, o, x or X, else `sval`.  What C leaves undefined raises
+ * Invalid_argument. */
+value uc_format_integer(value fmt, const char *c_length, int arg_bits,
+                        int64_t sval, uint64_t uval);
 
 /* The exact decimal expansion of a finite double's magnitude:
  * 0.D1D2...Dn * 10^point with no trailing zero digit; zero is "0", point 1. */

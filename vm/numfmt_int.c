@@ -3,7 +3,15 @@
 #include "gc.h"
 #include "fail.h"
 
-/* ---- Formatting ---- */
+/* ---- Formatting ----
+ *
+ * ocamlrun copies the OCaml format into a C printf format, replacing a size
+ * letter (l, n or L) before the last character by the C length of the
+ * argument, or inserting that length before the last character, and hands
+ * the result to sprintf with the one integer argument.  Here that C format
+ * is interpreted by hand: literal text, %% and one integer conversion.
+ * What C leaves undefined (other conversions, a second one, '*', lengths
+ * wider than the argument) raises Invalid_argument instead. */
 
 /* ocamlrun builds the C format in a 32-byte buffer. */
 #define OCAMLRUN_FORMAT_BUFFER 32
@@ -14,6 +22,7 @@ struct int_spec {
   int left, plus, space, alt, zero;
   size_t width;
   long precision; /* -1: not given */
+  int length_bits; /* the C type the conversion reads: int is 32 bits */
   char conv;
 };
 
@@ -28,10 +37,21 @@ struct int_layout {
   int pad_right;
 };
 
-static size_t read_number(const char **pp, const char *end) {
+/* Literal text of the C format before and after the integer conversion. */
+struct format_text {
+  char before[OCAMLRUN_FORMAT_BUFFER], after[OCAMLRUN_FORMAT_BUFFER];
+  size_t before_len, after_len;
+  int has_conversion;
+};
+
+static noreturn void bad_format(void) {
+  uc_invalid_argument("format_int: unsupported format");
+}
+
+static size_t read_number(const char **pp) {
   size_t n = 0;
   const char *p = *pp;
-  for (; p < end && *p >= '0' && *p <= '9'; p++) {
+  for (; *p >= '0' && *p <= '9'; p++) {
     n = n * 10 + (size_t)(*p - '0');
     if (n > MAX_FIELD) n = MAX_FIELD;
   }
@@ -39,23 +59,84 @@ static size_t read_number(const char **pp, const char *end) {
   return n;
 }
 
-static void parse_int_spec(const char *p, const char *end, struct int_spec *s) {
-  memset(s, 0, sizeof *s);
-  s->precision = -1;
-  if (p < end && *p == '%') p++;
-  for (; p < end; p++) {
+static const char *parse_flags(const char *p, struct int_spec *s) {
+  for (;; p++) {
     if (*p == '-') s->left = 1;
     else if (*p == '+') s->plus = 1;
     else if (*p == ' ') s->space = 1;
     else if (*p == '#') s->alt = 1;
     else if (*p == '0') s->zero = 1;
-    else break;
+    else if (*p != '\'') return p;   /* grouping: nothing in the C locale */
   }
-  s->width = read_number(&p, end);
-  if (p < end && *p == '.') {
+}
+
+/* At most one C length modifier; returns the width in bits it reads. */
+static const char *parse_length(const char *p, int *bits) {
+  switch (*p) {
+  case 'h':
+    if (p[1] == 'h') { *bits = 8; return p + 2; }
+    *bits = 16; return p + 1;
+  case 'l':
+    if (p[1] == 'l') { *bits = 64; return p + 2; }
+    *bits = (int)(8 * sizeof(long)); return p + 1;
+  case 'q': case 'L': case 'j': *bits = 64; return p + 1;
+  case 'z': case 't': *bits = (int)(8 * sizeof(size_t)); return p + 1;
+  default: *bits = 32; return p;
+  }
+}
+
+/* Parses one conversion after its '%'; returns the character after it. */
+static const char *parse_conversion(const char *p, struct int_spec *s) {
+  memset(s, 0, sizeof *s);
+  s->precision = -1;
+  p = parse_flags(p, s);
+  s->width = read_number(&p);
+  if (*p == '.') {
     p++;
-    s->precision = (long)read_number(&p, end);
+    s->precision = (long)read_number(&p);
   }
+  p = parse_length(p, &s->length_bits);
+  s->conv = *p;
+  if (*p == '\0') bad_format();
+  return p + 1;
+}
+
+static int is_integer_conversion(char c) {
+  return c == 'd' || c == 'i' || c == 'u' || c == 'o' || c == 'x' || c == 'X';
+}
+
+/* Splits the C format into its text and its integer conversion, if any. */
+static void parse_c_format(const char *p, struct format_text *t, struct int_spec *spec) {
+  memset(t, 0, sizeof *t);
+  for (;;) {
+    char *text = t->has_conversion ? t->after : t->before;
+    size_t *len = t->has_conversion ? &t->after_len : &t->before_len;
+    if (*p == '\0') return;
+    if (*p != '%') { text[(*len)++] = *p++; continue; }
+    struct int_spec s;
+    p = parse_conversion(p + 1, &s);
+    if (s.conv == '%') { text[(*len)++] = '%'; continue; }  /* glibc ignores its spec */
+    if (!is_integer_conversion(s.conv) || t->has_conversion) bad_format();
+    *spec = s;
+    t->has_conversion = 1;
+  }
+}
+
+/* ocamlrun's rewriting of the OCaml format, into `out` (NUL-terminated). */
+static void build_c_format(value fmt, const char *c_length, char out[OCAMLRUN_FORMAT_BUFFER]) {
+  mlsize_t len = string_length(fmt);
+  size_t length_len = strlen(c_length);
+  if (len + length_len + 1 >= OCAMLRUN_FORMAT_BUFFER)
+    uc_invalid_argument("format_int: format too long");
+  if (len == 0) bad_format();
+  const char *src = string_ptr(fmt);
+  size_t keep = len - 1;
+  if (len >= 2 && (src[len - 2] == 'l' || src[len - 2] == 'n' || src[len - 2] == 'L')) keep--;
+  memcpy(out, src, keep);
+  memcpy(out + keep, c_length, length_len);
+  out[keep + length_len] = src[len - 1];
+  out[keep + length_len + 1] = '\0';
+  /* An embedded NUL ends the C format there, as for sprintf. */
 }
 
 static int to_digits(uint64_t u, unsigned base, int upper, char *out) {
@@ -72,7 +153,7 @@ static int to_digits(uint64_t u, unsigned base, int upper, char *out) {
 
 static void lay_out(const struct int_spec *s, int64_t sval, uint64_t uval,
                     struct int_layout *l) {
-  int is_signed = !(s->conv == 'u' || s->conv == 'o' || s->conv == 'x' || s->conv == 'X');
+  int is_signed = s->conv == 'd' || s->conv == 'i';
   unsigned base = (s->conv == 'o') ? 8 : (s->conv == 'x' || s->conv == 'X') ? 16 : 10;
   uint64_t mag = uval;
   memset(l, 0, sizeof *l);
@@ -101,6 +182,18 @@ static void lay_out(const struct int_spec *s, int64_t sval, uint64_t uval,
   l->pad_right = s->left;
 }
 
+/* The conversion reads the low `length_bits` bits of the argument, which
+ * is what passing a wider integer to a narrower conversion does on the
+ * little-endian targets ocamlrun runs on. */
+static void lay_out_argument(const struct int_spec *s, int arg_bits, uint64_t arg,
+                             struct int_layout *l) {
+  if (s->length_bits > arg_bits) bad_format();
+  int shift = 64 - s->length_bits;
+  uint64_t u = (arg << shift) >> shift;
+  int64_t v = (int64_t)(u << shift) >> shift;  /* arithmetic on every target compiler */
+  lay_out(s, v, u, l);
+}
+
 static size_t layout_length(const struct int_layout *l) {
   return l->pad + (size_t)l->prefix_len + l->zeros + (size_t)l->ndigits;
 }
@@ -113,22 +206,23 @@ static void layout_write(const struct int_layout *l, char *dst) {
   if (l->pad_right) memset(dst, ' ', l->pad);
 }
 
-value uc_format_integer(value fmt, int size_suffix_len, int64_t sval, uint64_t uval) {
-  mlsize_t len = string_length(fmt);
-  if (len + (mlsize_t)size_suffix_len + 1 >= OCAMLRUN_FORMAT_BUFFER)
-    uc_invalid_argument("format_int: format too long");
-  const char *p = string_ptr(fmt), *end = p + len;
-  const char *spec_end = end;
-  /* The conversion letter is last; a size letter before it is dropped. */
-  if (len >= 2 && (end[-2] == 'l' || end[-2] == 'n' || end[-2] == 'L')) spec_end = end - 2;
-  else if (len >= 1) spec_end = end - 1;
-  struct int_spec spec;
-  parse_int_spec(p, spec_end, &spec);
-  spec.conv = len >= 1 ? end[-1] : 'd';
-  struct int_layout layout;
-  lay_out(&spec, sval, uval, &layout);
-  value res = uc_alloc_string(layout_length(&layout));
-  layout_write(&layout, string_ptr(res));
+value uc_format_integer(value fmt, const char *c_length, int arg_bits,
+                        int64_t sval, uint64_t uval) {
+  char c_format[OCAMLRUN_FORMAT_BUFFER];
+  build_c_format(fmt, c_length, c_format);
+  char last = string_ptr(fmt)[string_length(fmt) - 1];
+  uint64_t arg = is_integer_conversion(last) && last != 'd' && last != 'i' ? uval : (uint64_t)sval;
+  struct format_text text;
+  struct int_spec spec = {0};
+  struct int_layout layout = {0};
+  parse_c_format(c_format, &text, &spec);
+  if (text.has_conversion) lay_out_argument(&spec, arg_bits, arg, &layout);
+  size_t n = layout_length(&layout);
+  value res = uc_alloc_string(text.before_len + n + text.after_len);
+  char *dst = string_ptr(res);
+  memcpy(dst, text.before, text.before_len);
+  layout_write(&layout, dst + text.before_len);
+  memcpy(dst + text.before_len + n, text.after, text.after_len);
   return res;
 }
 

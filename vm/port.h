@@ -35,6 +35,7 @@ int port_open(const char *path, int flags, int perm);
 int port_close(int fd);
 int64_t port_lseek(int fd, int64_t off, int whence);  /* whence: 0 set, 1 cur, 2 end */
 int port_isatty(int fd);
+int port_terminal_rows(int fd);                       /* lines of the terminal on fd, or -1 */
 const char *port_error_message(int err);             /* err > 0 */
 int port_error_is_would_block(int err);
 int port_error_is_broken_pipe(int err);

@@ -3,9 +3,11 @@
 #include "prim.h"
 #include "gc_internal.h"
 #include "interp.h"
+#include "vm.h"
 
 uintnat uc_stack_used_words(void);
 uintnat uc_stack_size_words(void);
+uintnat uc_stack_limit_words(void);
 void uc_gc_count_compaction(void);
 
 /* A block whose first three fields are the word counters (boxed floats). */
@@ -46,18 +48,52 @@ PRIM value caml_gc_counters(value unit) {
 
 PRIM value caml_gc_minor_words(value unit) { return uc_copy_double(uc_gc_minor_words()); }
 
+/* What ocamlrun's Gc.get reports beyond the sizes ucaml has. */
+static struct uc_gc_params params;
+
+void uc_gc_params_init(const struct uc_gc_params *p) { params = *p; }
+
 PRIM value caml_gc_get(value unit) {
   struct uc_gc_stats s;
   uc_gc_stats(&s, 0);
   value r = uc_alloc_tuple(11);
-  intnat fields[11] = {(intnat)s.nursery_words, 15, 100, 0, 500,
-                       (intnat)uc_stack_size_words(), 0, 1, 44, 100, 8192};
+  uintnat fields[11] = {s.nursery_words, params.major_heap_increment, params.space_overhead,
+                        params.verbose, params.max_overhead, uc_stack_limit_words(),
+                        params.allocation_policy, params.window_size,
+                        params.custom_major_ratio, params.custom_minor_ratio,
+                        params.custom_minor_max_size};
   for (int i = 0; i < 11; i++) store_field(r, i, val_long(fields[i]));
   return r;
 }
 
-/* Sizes are fixed at start-up (--heap); the settings are accepted. */
-PRIM value caml_gc_set(value control) { return VAL_UNIT; }
+static unsigned long param_field(value control, mlsize_t i) {
+  return (unsigned long)long_val(field(control, i));
+}
+
+/* Checked as ocamlrun does; the stack keeps its size. */
+PRIM value caml_gc_set(value control) {
+  params.verbose = param_field(control, 3);
+  params.space_overhead = param_field(control, 2) < 1 ? 1 : param_field(control, 2);
+  params.max_overhead = param_field(control, 4);
+  params.major_heap_increment = param_field(control, 1);
+  if (wosize_val(control) >= 8) {
+    unsigned long w = param_field(control, 7);
+    params.window_size = (intnat)w < 1 ? 1 : w > 50 ? 50 : w;
+  }
+  if (wosize_val(control) >= 11) {
+    params.custom_major_ratio = param_field(control, 8) < 1 ? 1 : param_field(control, 8);
+    params.custom_minor_ratio = param_field(control, 9) < 1 ? 1 : param_field(control, 9);
+    params.custom_minor_max_size = param_field(control, 10);
+  }
+  if (param_field(control, 6) <= 2) params.allocation_policy = param_field(control, 6);
+  /* The size Gc.get gave back unchanged keeps a port's small nursery. */
+  intnat requested = long_val(field(control, 0));
+  struct uc_gc_stats s;
+  uc_gc_stats(&s, 0);
+  if (requested != (intnat)s.nursery_words)
+    uc_gc_resize_nursery(uc_minor_heap_words(requested < 0 ? 0 : (size_t)requested));
+  return VAL_UNIT;
+}
 
 static void collect_and_finalise(int full) {
   if (full) uc_full_gc();
@@ -97,10 +133,13 @@ PRIM value caml_runtime_variant(value unit) { return uc_copy_string(""); }
 PRIM value caml_runtime_parameters(value unit) {
   struct uc_gc_stats s;
   uc_gc_stats(&s, 0);
-  char buf[160];
-  snprintf(buf, sizeof buf, "b=%d,h=%lu,l=%lu,s=%lu", uc_backtrace_active,
-           (unsigned long)(s.heap_limit_bytes / WORD_BYTES), (unsigned long)uc_stack_size_words(),
-           (unsigned long)s.nursery_words);
+  char buf[300];
+  snprintf(buf, sizeof buf, "a=%lu,b=%d,H=%lu,i=%lu,l=%lu,o=%lu,O=%lu,p=%d,s=%lu,t=%lu,v=%lu,w=%lu,W=%lu",
+           params.allocation_policy, uc_backtrace_active, params.huge_pages,
+           params.major_heap_increment, (unsigned long)uc_stack_limit_words(),
+           params.space_overhead, params.max_overhead, uc_parser_trace,
+           (unsigned long)s.nursery_words, params.trace_level, params.verbose,
+           params.window_size, params.runtime_warnings);
   return uc_copy_string(buf);
 }
 

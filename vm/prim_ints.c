@@ -7,11 +7,11 @@
 #include "prim.h"
 #include "numfmt.h"
 
-/* Length of the C size modifier ocamlrun puts in its printf formats: "l"
- * for intnat, none for int32, "l" or "ll" for int64. */
-#define INTNAT_SUFFIX_LEN 1
-#define INT32_SUFFIX_LEN 0
-#define INT64_SUFFIX_LEN (WORD_BITS == 64 ? 1 : 2)
+/* The C length modifiers ocamlrun puts in its printf formats: "l" for
+ * intnat, none for int32, "l" or "ll" for int64. */
+#define INTNAT_LENGTH "l"
+#define INT32_LENGTH ""
+#define INT64_LENGTH (WORD_BITS == 64 ? "l" : "ll")
 
 #define SIGN_OF_COMPARE(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -130,9 +130,10 @@ PRIM value caml_int_of_string(value s) {
   return val_long((intnat)uc_parse_integer(s, WORD_BITS - 1, "int_of_string"));
 }
 
-/* Unsigned conversions see the int's WORD_BITS-1 bits as unsigned. */
+/* Formats ending in u, o, x or X see the int's WORD_BITS-1 bits as
+ * unsigned, as ocamlrun's do. */
 PRIM value caml_format_int(value fmt, value arg) {
-  return uc_format_integer(fmt, INTNAT_SUFFIX_LEN, long_val(arg), (uintnat)arg >> 1);
+  return uc_format_integer(fmt, INTNAT_LENGTH, WORD_BITS, long_val(arg), (uintnat)arg >> 1);
 }
 
 /* ---- Int32 ---- */
@@ -194,7 +195,7 @@ PRIM value caml_int32_bswap(value v) {
 PRIM value caml_int32_of_float(value v) { return uc_copy_int32(uc_double_to_int32(double_val(v))); }
 PRIM value caml_int32_format(value fmt, value arg) {
   int32_t i = int32_val(arg);
-  return uc_format_integer(fmt, INT32_SUFFIX_LEN, i, (uint32_t)i);
+  return uc_format_integer(fmt, INT32_LENGTH, 32, i, (uint32_t)i);
 }
 PRIM value caml_int32_of_string(value s) {
   return uc_copy_int32((int32_t)uc_parse_integer(s, 32, "Int32.of_string"));
@@ -274,7 +275,7 @@ PRIM value caml_int64_of_nativeint(value v) { return uc_copy_int64(nativeint_val
 PRIM value caml_int64_to_nativeint(value v) { return uc_copy_nativeint((intnat)int64_val(v)); }
 PRIM value caml_int64_format(value fmt, value arg) {
   int64_t i = int64_val(arg);
-  return uc_format_integer(fmt, INT64_SUFFIX_LEN, i, (uint64_t)i);
+  return uc_format_integer(fmt, INT64_LENGTH, 64, i, (uint64_t)i);
 }
 PRIM value caml_int64_of_string(value s) {
   return uc_copy_int64((int64_t)uc_parse_integer(s, 64, "Int64.of_string"));
@@ -352,7 +353,7 @@ PRIM value caml_nativeint_of_int32(value v) { return uc_copy_nativeint(int32_val
 PRIM value caml_nativeint_to_int32(value v) { return uc_copy_int32((int32_t)nativeint_val(v)); }
 PRIM value caml_nativeint_format(value fmt, value arg) {
   intnat i = nativeint_val(arg);
-  return uc_format_integer(fmt, INTNAT_SUFFIX_LEN, i, (uintnat)i);
+  return uc_format_integer(fmt, INTNAT_LENGTH, WORD_BITS, i, (uintnat)i);
 }
 PRIM value caml_nativeint_of_string(value s) {
   return uc_copy_nativeint((intnat)uc_parse_integer(s, WORD_BITS, "Nativeint.of_string"));

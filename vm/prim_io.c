@@ -396,6 +396,12 @@ PRIM value caml_sys_isatty(value chan)
   return val_bool(port_isatty(uc_channel_val(chan)->fd) > 0);
 }
 
+/* compiler-libs' Terminfo: how many lines the toplevel may redraw. */
+PRIM value caml_terminfo_rows(value chan)
+{
+  return val_long(port_terminal_rows(uc_channel_val(chan)->fd));
+}
+
 /* ---- Primitives: output ---- */
 
 PRIM value caml_ml_flush(value chan)

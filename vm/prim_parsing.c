@@ -38,7 +38,7 @@ enum { IN_START, IN_TOKEN_READ, IN_STACKS_GROWN_1, IN_STACKS_GROWN_2,
 /* The token number of the `error` pseudo-token. */
 #define ERROR_TOKEN 256
 
-static int parser_trace = 0;
+int uc_parser_trace = 0;   /* OCAMLRUNPARAM=p, Parsing.set_trace */
 
 /* Entry n of a table: a signed 16-bit little-endian number. */
 static int entry(value tables, int which, intnat n) {
@@ -145,12 +145,12 @@ static intnat find_error_shift(value tables, value env, struct registers *r) {
     int state1 = int_val(field(field(env, PE_S_STACK), r->sp));
     intnat n = packed_index(tables, entry(tables, PT_SINDEX, state1), ERROR_TOKEN);
     if (n >= 0) {
-      if (parser_trace) trace("Recovering in state %d\n", state1);
+      if (uc_parser_trace) trace("Recovering in state %d\n", state1);
       return n;
     }
-    if (parser_trace) trace("Discarding state %d\n", state1);
+    if (uc_parser_trace) trace("Discarding state %d\n", state1);
     if (r->sp <= long_val(field(env, PE_STACKBASE))) {
-      if (parser_trace) trace_text("No more states to discard\n");
+      if (uc_parser_trace) trace_text("No more states to discard\n");
       return -1;
     }
     r->sp--;
@@ -159,7 +159,7 @@ static intnat find_error_shift(value tables, value env, struct registers *r) {
 
 /* Computes the goto state after reducing by rule n; sets r->sp. */
 static void reduce_by(value tables, value env, struct registers *r, int n) {
-  if (parser_trace) trace("State %d: reduce by rule %d\n", r->state, n);
+  if (uc_parser_trace) trace("State %d: reduce by rule %d\n", r->state, n);
   int len = entry(tables, PT_LEN, n);
   field(env, PE_ASP) = val_long(r->sp);
   field(env, PE_RULE_NUMBER) = val_int(n);
@@ -219,7 +219,7 @@ static value run(value tables, value env, struct registers *r, enum step step) {
         step = SHIFT_RECOVER;
       } else {
         if (int_val(field(env, PE_CURR_CHAR)) == 0) return OUT_RAISE_PARSE_ERROR;
-        if (parser_trace) trace_text("Discarding last token read\n");
+        if (uc_parser_trace) trace_text("Discarding last token read\n");
         field(env, PE_CURR_CHAR) = val_int(-1);
         step = LOOP;
       }
@@ -229,7 +229,7 @@ static value run(value tables, value env, struct registers *r, enum step step) {
       if (r->errflag > 0) r->errflag--;
       /* fall through */
     case SHIFT_RECOVER:
-      if (parser_trace)
+      if (uc_parser_trace)
         trace("State %d: shift to state %d\n", r->state, entry(tables, PT_TABLE, n2));
       r->state = entry(tables, PT_TABLE, n2);
       r->sp++;
@@ -265,7 +265,7 @@ PRIM value caml_parse_engine(value tables, value env, value cmd, value arg) {
   case IN_TOKEN_READ:
     restore(env, &r);
     set_curr_token(tables, env, arg);
-    if (parser_trace) trace_token(tables, r.state, arg);
+    if (uc_parser_trace) trace_token(tables, r.state, arg);
     return run(tables, env, &r, TESTSHIFT);
   case IN_ERROR_DETECTED:
     restore(env, &r);
@@ -286,7 +286,7 @@ PRIM value caml_parse_engine(value tables, value env, value cmd, value arg) {
 }
 
 PRIM value caml_set_parser_trace(value flag) {
-  value old = val_bool(parser_trace);
-  parser_trace = bool_val(flag);
+  value old = val_bool(uc_parser_trace);
+  uc_parser_trace = bool_val(flag);
   return old;
 }

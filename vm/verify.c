@@ -6,8 +6,9 @@
  * primitive numbers inside the primitive table.  A corrupt or hostile
  * program is refused instead of corrupting memory.  Cost: one linear pass
  * over the code per window of VERIFY_WINDOW code words, with two bitmaps of
- * one bit per word of the window (freed afterwards): the memory needed does
- * not grow with the code, which stays in place (flash on a board). */
+ * one bit per word of the window (freed afterwards): on a board the memory
+ * needed does not grow with the code, which stays in place (flash); a host
+ * takes the whole code in one window. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "opcodes.h"
 #include "port.h"
 #include "gc.h"
+#include "config.h"
 
 #define OPNAME(name) #name,
 const char *const uc_opcode_names[OP_COUNT] = {UC_FOR_EACH_OPCODE(OPNAME)};
@@ -42,8 +44,8 @@ const signed char uc_opcode_operands[OP_COUNT] = {
     [OP_GETPUBMET] = 2,
 };
 
-/* Code words per window: 2 x 1 KB of bitmaps. */
-#define VERIFY_WINDOW 8192u
+/* Code words per window (config.h): each window costs a pass over the code. */
+#define VERIFY_WINDOW ((size_t)UC_VERIFY_WINDOW)
 
 struct checker {
   const int32_t *code;

@@ -27,31 +27,22 @@ size_t uc_parse_size(const char *text) {
   return (size_t)n;
 }
 
-/* OCAMLRUNPARAM: b (backtraces), l=stack words; other letters ignored. */
-static void parse_ocamlrunparam(struct uc_settings *s) {
-  const char *p = port_getenv("OCAMLRUNPARAM");
-  if (p == NULL) p = port_getenv("CAMLRUNPARAM");
-  if (p == NULL) return;
-  while (*p) {
-    char opt = *p++;
-    char arg[32];
-    size_t n = 0;
-    if (*p == '=') p++;
-    while (*p && *p != ',' && n < sizeof arg - 1) arg[n++] = *p++;
-    arg[n] = 0;
-    while (*p && *p != ',') p++;
-    if (*p == ',') p++;
-    if (opt == 'b') s->backtrace = n == 0 || atoi(arg) != 0;
-    if (opt == 'l' && uc_parse_size(arg)) s->stack_words = uc_parse_size(arg);
-  }
-}
-
 void uc_default_settings(struct uc_settings *s) {
+  static const struct uc_gc_params ocamlrun_defaults = {
+    .major_heap_increment = 15, .space_overhead = 120, .max_overhead = 500,
+    .allocation_policy = 2, .window_size = 1, .custom_major_ratio = 44,
+    .custom_minor_ratio = 100, .custom_minor_max_size = 8192,
+  };
   s->heap_bytes = UC_DEFAULT_HEAP_BYTES;
   s->stack_words = UC_DEFAULT_STACK_WORDS;
+  s->nursery_words = 0;
   s->backtrace = 0;
+  s->parser_trace = 0;
+  s->gc = ocamlrun_defaults;
   s->static_root = s->static_start = s->static_end = NULL;
-  parse_ocamlrunparam(s);
+  const char *param = port_getenv("OCAMLRUNPARAM");
+  if (param == NULL) param = port_getenv("CAMLRUNPARAM");
+  if (param != NULL) uc_parse_ocamlrunparam(param, s);
   size_t heap = uc_parse_size(port_getenv("UCAML_HEAP"));
   if (heap) s->heap_bytes = heap;
   size_t stack = uc_parse_size(port_getenv("UCAML_STACK"));
@@ -172,7 +163,7 @@ int uc_run_image(const unsigned char *image, size_t len, const char *name,
     port_write(2, msg, (size_t)n);
     return 2;
   }
-  if (!uc_gc_init(s->heap_bytes)) {
+  if (!uc_gc_init(s->heap_bytes, s->nursery_words)) {
     port_write(2, "ucaml: cannot set up the heap\n", 30);
     return 2;
   }
@@ -184,6 +175,8 @@ int uc_run_image(const unsigned char *image, size_t len, const char *name,
   uc_argv = argv;
   uc_exe_name = name;
   uc_backtrace_active = s->backtrace;
+  uc_parser_trace = s->parser_trace;
+  uc_gc_params_init(&s->gc);
   if (!uc_load_program(&img, name)) return 2;
   /* The stack comes after loading, so it can reuse the loader's memory. */
   if (!uc_interp_init(s->stack_words)) {

@@ -4,10 +4,29 @@
 
 #include <stddef.h>
 
+/* ocamlrun's GC parameters that ucaml's collector does not use: set by
+ * OCAMLRUNPARAM or Gc.set, reported back by Gc.get and
+ * Sys.runtime_parameters as ocamlrun reports them. */
+struct uc_gc_params {
+  unsigned long major_heap_increment;  /* i */
+  unsigned long space_overhead;        /* o */
+  unsigned long verbose;               /* v */
+  unsigned long max_overhead;          /* O */
+  unsigned long allocation_policy;     /* a */
+  unsigned long window_size;           /* w */
+  unsigned long custom_major_ratio;    /* M */
+  unsigned long custom_minor_ratio;    /* m */
+  unsigned long custom_minor_max_size; /* n */
+  unsigned long huge_pages, trace_level, runtime_warnings;  /* H t W */
+};
+
 struct uc_settings {
   size_t heap_bytes;      /* hard limit of the heap (nursery + major) */
   size_t stack_words;     /* VM stack; Stack_overflow beyond it */
+  size_t nursery_words;   /* OCAMLRUNPARAM=s; 0: the port's default */
   int backtrace;          /* OCAMLRUNPARAM=b */
+  int parser_trace;       /* OCAMLRUNPARAM=p */
+  struct uc_gc_params gc;
   /* The image's global data prebuilt in read-only memory, 32-bit layout
    * (tools/static-data.py): its root block, and the area of its blocks.
    * NULL: the DATA section is unmarshalled into the heap. */
@@ -17,6 +36,10 @@ struct uc_settings {
 
 /* Defaults from config.h, then OCAMLRUNPARAM / UCAML_HEAP / UCAML_STACK. */
 void uc_default_settings(struct uc_settings *s);
+/* A minor heap size as ocamlrun rounds it (OCAMLRUNPARAM=s, Gc.set). */
+size_t uc_minor_heap_words(size_t words);
+/* Applies an OCAMLRUNPARAM text (ocamlrun's grammar) to the settings. */
+void uc_parse_ocamlrunparam(const char *text, struct uc_settings *s);
 /* Parses sizes such as "64k", "2M", "1000"; 0 on error. */
 size_t uc_parse_size(const char *text);
 

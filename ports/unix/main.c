@@ -26,7 +26,8 @@ static void usage(void) {
         "       ucaml size IMAGE.elf\n"
         "SIZE: bytes with an optional k/M suffix (heap: total heap limit; stack: VM stack).\n"
         "A program runs until it ends (a board: until Ctrl-C) unless --timeout is given.\n"
-        "Environment: UCAML_HEAP, UCAML_STACK, OCAMLRUNPARAM=b (backtraces).\n",
+        "Environment: UCAML_HEAP, UCAML_STACK, OCAMLRUNPARAM (b backtraces, l stack words,\n"
+        "s minor heap words, p parser trace; as ocamlrun reads it).\n",
         stderr);
 }
 

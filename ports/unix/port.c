@@ -9,6 +9,7 @@
 #include <stdio.h>   /* rename */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>   /* TIOCGWINSZ */
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -158,6 +159,10 @@ int64_t port_lseek(int fd, int64_t off, int whence)
 }
 
 int port_isatty(int fd) { return isatty(fd); }
+int port_terminal_rows(int fd) {
+  struct winsize size;
+  return ioctl(fd, TIOCGWINSZ, &size) == 0 ? size.ws_row : -1;
+}
 const char *port_error_message(int err) { return strerror(err); }
 int port_error_is_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 int port_error_is_broken_pipe(int err) { return err == EPIPE; }

@@ -370,6 +370,8 @@ int64_t port_lseek(int fd, int64_t off, int whence)
 /* Semihosting cannot tell; the console descriptors count as terminals.
  * ESP-IDF: isatty() of the VFS. */
 int port_isatty(int fd) { return fd >= 0 && fd <= 2; }
+/* The semihosted console tells nothing of its size. */
+int port_terminal_rows(int fd) { return -1; }
 
 /* ESP-IDF: strerror(). */
 const char *port_error_message(int err)
