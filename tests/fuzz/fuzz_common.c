@@ -26,7 +26,7 @@ unsigned char *fuzz_aligned_image(const unsigned char *data, size_t len, void **
 
 void fuzz_vm_init(void) {
   static char *argv[] = {"fuzz", NULL};
-  if (!uc_gc_init(FUZZ_HEAP_BYTES)) {
+  if (!uc_gc_init(FUZZ_HEAP_BYTES, 0)) {
     fprintf(stderr, "fuzz: cannot set up the VM\n");
     abort();
   }
