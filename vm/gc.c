@@ -490,6 +490,60 @@ static void drain_promoted(void) {
 typedef void (*root_action)(value *p);
 static void scan_roots(root_action act);
 
+static value ephe_list;   /* every ephemeron, linked through field 0 */
+
+/* Where a young block went: 1 with *to its new address if it was
+ * promoted, 0 if it is dead.  An infix pointer follows its closure. */
+static int young_survivor(value v, value *to) {
+  value base = v;
+  if (hd_val(v) != 0 && hd_tag(hd_val(v)) == INFIX_TAG) base = v - (value)infix_offset_val(v);
+  if (hd_val(base) != 0) return 0;
+  *to = field(base, 0) + (v - base);
+  return 1;
+}
+
+static int ephe_young_key_dead(value e) {
+  value to;
+  for (mlsize_t i = 2; i < wosize_val(e); i++) {
+    value k = field(e, i);
+    if (is_block(k) && in_young(k) && !young_survivor(k, &to)) return 1;
+  }
+  return 0;
+}
+
+/* Ephemerons (always in the major heap) are weak in minor collections
+ * too, as in ocamlrun: once everything else reachable is promoted, the
+ * young data of an ephemeron whose keys all survived is promoted (to a
+ * fixpoint: that data can keep other keys alive); then a young key that
+ * did not survive empties its slot and the data. */
+static void minor_ephemerons(void) {
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    for (value e = ephe_list; e != 0; e = field(e, 0)) {
+      value d = field(e, 1), to;
+      if (is_block(d) && in_young(d) && !young_survivor(d, &to) && !ephe_young_key_dead(e)) {
+        oldify(&field(e, 1));
+        drain_promoted();
+        changed = 1;
+      }
+    }
+  }
+  for (value e = ephe_list; e != 0; e = field(e, 0)) {
+    int cleared = 0;
+    for (mlsize_t i = 1; i < wosize_val(e); i++) {
+      value v = field(e, i), to;
+      if (!is_block(v) || !in_young(v)) continue;
+      if (young_survivor(v, &to)) field(e, i) = to;
+      else {
+        field(e, i) = uc_ephe_none;
+        if (i >= 2) cleared = 1;
+      }
+    }
+    if (cleared) field(e, 1) = uc_ephe_none;
+  }
+}
+
 static void do_minor_gc(void) {
   promote_todo = 0;
   scan_roots(oldify);
@@ -499,6 +553,7 @@ static void do_minor_gc(void) {
     drain_promoted();
   }
   remembered_len = 0;
+  minor_ephemerons();
   finalise_dead_young_customs(0);
   young_customs_len = 0;   /* all moved */
   stat_minor_words += (double)(uc_young_ptr - young_start);
@@ -729,7 +784,6 @@ void uc_run_pending_finalisers(void) {
 /* Layout (as the stdlib expects): field 0 link, field 1 data, keys from 2. */
 static header_t ephe_none_block[2] = {make_header(0, ABSTRACT_TAG, COLOR_WHITE), 0};
 value uc_ephe_none = (value)&ephe_none_block[1];
-static value ephe_list;   /* linked through field 0 */
 
 value uc_ephe_alloc(mlsize_t nkeys) {
   mlsize_t sz = nkeys + 2;
@@ -978,11 +1032,13 @@ static void scan_roots(root_action act) {
     for (int i = 0; i < f->n; i++) act(f->slot[i]);
   for (size_t i = 0; i < global_roots_len; i++) act(global_roots[i]);
   uc_memprof_scan_roots(act, act != mark_root);
-  /* Finalisable values and ephemeron slots are strong when young blocks
-   * move; the major mark decides their fate (final_update, ephe_clean). */
+  /* Finalisable values are strong when young blocks move, and so are
+   * ephemeron slots after a full mark (ephe_clean has emptied the dead
+   * ones); a minor collection treats ephemerons itself (minor_ephemerons). */
   if (act != mark_root) {
-    for (value e = ephe_list; e != 0; e = field(e, 0))
-      for (mlsize_t i = 1; i < wosize_val(e); i++) act(&field(e, i));
+    if (act != oldify)
+      for (value e = ephe_list; e != 0; e = field(e, 0))
+        for (mlsize_t i = 1; i < wosize_val(e); i++) act(&field(e, i));
     for (size_t i = 0; i < finals_len; i++) {
       act(&finals[i].fn);
       act(&finals[i].val);

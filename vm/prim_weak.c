@@ -2,13 +2,16 @@
  *
  * An ephemeron is a block from uc_ephe_alloc: field 0 links it on the GC's
  * list, field 1 holds the data, keys follow.  Empty slots hold uc_ephe_none.
- * Keys are weak only for major collections (gc.c); stores go through the
- * write barrier so the minor collector keeps young referents. */
+ * Keys are weak in minor and major collections alike (gc.c).  Stores need
+ * no write barrier: ephemerons live in the major heap and every minor
+ * collection goes through all of them (minor_ephemerons). */
 #include "prim.h"
 #include "gc_internal.h"
 
 #define FIRST_KEY 2
 #define DATA 1
+
+static void store_slot(value *slot, value v) { *slot = v; }
 
 static value create(value len) {
   intnat n = long_val(len);
@@ -44,11 +47,11 @@ static value slot_copy(value e, mlsize_t i) {
 }
 
 PRIM value caml_ephe_set_key(value e, value n, value v) {
-  uc_modify(&field(e, FIRST_KEY + long_val(n)), v);
+  store_slot(&field(e, FIRST_KEY + long_val(n)), v);
   return VAL_UNIT;
 }
 PRIM value caml_weak_set(value e, value n, value opt) {
-  if (is_block(opt)) uc_modify(&field(e, FIRST_KEY + long_val(n)), field(opt, 0));
+  if (is_block(opt)) store_slot(&field(e, FIRST_KEY + long_val(n)), field(opt, 0));
   else field(e, FIRST_KEY + long_val(n)) = uc_ephe_none;
   return VAL_UNIT;
 }
@@ -69,9 +72,9 @@ PRIM value caml_weak_check(value e, value n) {
 
 static void blit_slots(value src, mlsize_t from, value dst, mlsize_t to, mlsize_t len) {
   if (dst == src && to > from) {
-    for (mlsize_t i = len; i > 0; i--) uc_modify(&field(dst, to + i - 1), field(src, from + i - 1));
+    for (mlsize_t i = len; i > 0; i--) store_slot(&field(dst, to + i - 1), field(src, from + i - 1));
   } else {
-    for (mlsize_t i = 0; i < len; i++) uc_modify(&field(dst, to + i), field(src, from + i));
+    for (mlsize_t i = 0; i < len; i++) store_slot(&field(dst, to + i), field(src, from + i));
   }
 }
 PRIM value caml_ephe_blit_key(value src, value ofs, value dst, value ofd, value len) {
@@ -84,7 +87,7 @@ PRIM value caml_weak_blit(value src, value ofs, value dst, value ofd, value len)
 }
 
 PRIM value caml_ephe_set_data(value e, value v) {
-  uc_modify(&field(e, DATA), v);
+  store_slot(&field(e, DATA), v);
   return VAL_UNIT;
 }
 PRIM value caml_ephe_unset_data(value e) {
@@ -95,6 +98,6 @@ PRIM value caml_ephe_get_data(value e) { return slot_option(field(e, DATA)); }
 PRIM value caml_ephe_get_data_copy(value e) { return slot_copy(e, DATA); }
 PRIM value caml_ephe_check_data(value e) { return val_bool(field(e, DATA) != uc_ephe_none); }
 PRIM value caml_ephe_blit_data(value src, value dst) {
-  uc_modify(&field(dst, DATA), field(src, DATA));
+  store_slot(&field(dst, DATA), field(src, DATA));
   return VAL_UNIT;
 }
