@@ -3,7 +3,9 @@
 # on one port (tests/conformance/runner.py, sources from Debian's
 # ocaml-source):
 #   tests/conformance.sh PORT RUNNER [ARGS...]
-# The programs: tests/conformance/testsuite.tsv and extra.tsv.
+# The programs: tests/conformance/testsuite.tsv and extra.tsv, or with
+# CONFORMANCE_TABLE=all every program of the testsuite, enumerated from the
+# tests' headers by tests/conformance/enumerate.py (port name: all-unix).
 # CONFORMANCE_EXTRA_SKIP="name ..." leaves out programs too slow for a
 # port (an emulated board); CONFORMANCE_ARGS passes options to runner.py.
 # PORT names tests/conformance/known-failures-PORT.txt: tests that are
@@ -15,9 +17,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 port=$1; shift
 known="$root/tests/conformance/known-failures-$port.txt"
 out=$(mktemp); table=$(mktemp); trap 'rm -f "$out" "$table"' EXIT
-cat "$root/tests/conformance/testsuite.tsv" > "$table"
-tail -n +2 "$root/tests/conformance/extra.tsv" |
-  awk -F '\t' -v skip=" ${CONFORMANCE_EXTRA_SKIP:-} " 'index(skip, " " $1 " ") == 0' >> "$table"
+if [ "${CONFORMANCE_TABLE:-}" = all ]; then
+  python3 "$root/tests/conformance/enumerate.py" -o "$table" || exit 1
+else
+  cat "$root/tests/conformance/testsuite.tsv" > "$table"
+  tail -n +2 "$root/tests/conformance/extra.tsv" |
+    awk -F '\t' -v skip=" ${CONFORMANCE_EXTRA_SKIP:-} " 'index(skip, " " $1 " ") == 0' >> "$table"
+fi
 python3 "$root/tests/conformance/runner.py" ${CONFORMANCE_ARGS:-} -t "$table" "$@" >"$out" 2>&1
 pass=0; fail=0; expected=0
 while read -r verdict name rest; do

@@ -59,6 +59,10 @@ suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_SKIP="gc_churn
 suite tools sh tests/tools/run.sh
 suite tools32 env RUNNER="$host32 exec" TOOLS_HOST32=1 sh tests/tools/run.sh
 suite conformance-unix sh tests/conformance.sh unix "$root/ucaml" exec
+# Every program of the testsuite, enumerated from the tests' headers
+# (tests/conformance/enumerate.py): under 3 minutes on the host with -j 2.
+suite conformance-all env CONFORMANCE_TABLE=all CONFORMANCE_ARGS="-j 2" \
+  sh tests/conformance.sh all-unix "$root/ucaml" exec
 # Under qemu-i386 the slowest programs take a minute.
 suite conformance-unix32 env TIMEOUT=300 sh tests/conformance.sh unix32 "$host32" exec
 # Leak checks on: memory owned by live custom blocks is reachable through

@@ -89,7 +89,9 @@ def run_test(t, src, work, runner, timeout):
     try:
         for c in t["copies"].split():
             up, _, local = c.partition("=")
-            shutil.copy(os.path.join(src, up), os.path.join(d, local or os.path.basename(up)))
+            dest = os.path.join(d, local or os.path.basename(up))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copy(os.path.join(src, up), dest)
     except OSError as e:
         return False, "could not copy the sources: %s" % e
     base_env = {k: v for k, v in os.environ.items() if k != "OCAMLRUNPARAM"}
