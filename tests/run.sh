@@ -103,5 +103,25 @@ ocamlc -use-prims prims.txt unused.ml -o unused.byte 2>/dev/null
 out=$(timeout 20 $runner unused.byte 2>&1)
 [ "$out" = "unused primitive is fine" ] && ok accept_unused_unknown_primitive || ko accept_unused_unknown_primitive "$out"
 
+# --- UCAML_STATS=2: what each module keeps live, and the heap by kind -------
+d="$work/census"; mkdir -p "$d"; cd "$d" || exit 2
+cat >big.ml <<'ML'
+let rec build acc i = if i = 0 then acc else build (string_of_int i :: acc) (i - 1)
+let keep = build [] 2000
+ML
+echo 'let () = Printf.printf "%d\n" (List.length Big.keep)' >main.ml
+ocamlc -g big.ml main.ml -o census.byte
+UCAML_STATS=2 timeout 60 $runner census.byte >out 2>err
+# 2000 list cells of 3 words and 2000 strings of 2: 10000 words kept by Big.
+# Modules are named by file where the port reads debug info, else by global.
+if grep -q '^ucaml-census: after stdlib\.ml' err; then big='big\.ml'; else big='global [0-9]*'; fi
+grown=$(sed -n "s/^ucaml-census: after $big: live [0-9]* words (+\([0-9]*\)).*/\1/p" err | sort -n | tail -n 1)
+fields=$(sed -n 's/^ucaml-census:   blocks of fields *\([0-9]*\) words.*/\1/p' err)
+strings=$(sed -n 's/^ucaml-census:   strings *\([0-9]*\) words.*/\1/p' err)
+if [ "$(cat out)" = 2000 ] && [ "${grown:-0}" -ge 10000 ] && [ "${fields:-0}" -ge 6000 ] &&
+   [ "${strings:-0}" -ge 4000 ] && grep -q '^ucaml-census:   closures ' err; then
+  ok stats_census
+else ko stats_census "grown=${grown:-none} fields=${fields:-none} strings=${strings:-none}: $(tail -c 300 err)"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -711,6 +711,17 @@ static const struct event *find_event(uint32_t pc) {
   return NULL;
 }
 
+/* The first event at or after pc. */
+static const struct event *next_event(uint32_t pc) {
+  size_t low = 0, high = num_events;
+  while (low < high) {
+    size_t mid = low + (high - low) / 2;
+    if (events[mid].pc < pc) low = mid + 1;
+    else high = mid;
+  }
+  return low < num_events ? &events[low] : NULL;
+}
+
 /* A marshalled string at offset off of the section (checked when read). */
 static struct uc_text section_text(uint32_t off) {
   static const char old[] = "<old bytecode>";
@@ -749,4 +760,23 @@ void uc_debuginfo_location(code_t pc, struct uc_debug_loc *loc) {
   loc->line = e->line;
   loc->start_char = e->start;
   loc->end_char = e->end;
+}
+
+int uc_debuginfo_unit_file(code_t pc, int before, struct uc_text *file) {
+  if (!uc_is_code_pointer((value)pc)) return 0;
+  if (status == 0) load();
+  const struct event *e = next_event((uint32_t)(pc - uc_prog.code));
+  if (!before) {
+    if (e == NULL) return 0;
+    *file = section_text(names[e->name].file);
+    return 1;
+  }
+  /* Backwards past the events of no location that end a module. */
+  size_t i = e == NULL ? num_events : (size_t)(e - events);
+  if (e != NULL && e->pc == (uint32_t)(pc - uc_prog.code)) i++;
+  while (i > 0) {
+    *file = section_text(names[events[--i].name].file);
+    if (!(file->len == 6 && memcmp(file->ptr, "_none_", 6) == 0)) return 1;
+  }
+  return 0;
 }

@@ -28,6 +28,11 @@ struct uc_debug_loc {
 /* Location of code pointer pc (not valid if pc is not in the program). */
 void uc_debuginfo_location(code_t pc, struct uc_debug_loc *loc);
 
+/* The source file of the code at pc, from the nearest debug event after it
+ * (a function's entry has none of its own) or, if before, at or before it
+ * (the end of a module's initialisation).  0 without one. */
+int uc_debuginfo_unit_file(code_t pc, int before, struct uc_text *file);
+
 /* As Printexc's runtime_debug_info_status: 0 not read yet, 1 read (possibly
  * with no events, without -g), -2 the section is corrupt. */
 int uc_debuginfo_status(void);

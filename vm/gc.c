@@ -1153,6 +1153,14 @@ void uc_gc_stats(struct uc_gc_stats *s, int walk_heap) {
   }
 }
 
+void uc_gc_each_block(void (*visit)(header_t hd, value v, int pinned, void *ctx), void *ctx) {
+  for (value *p = major_start; p < major_top;) {
+    header_t hd = *(header_t *)p;
+    if (hd_color(hd) != COLOR_BLUE) visit(hd, val_hp(p), hd_color(hd) == COLOR_PINNED, ctx);
+    p += WHSIZE(hd_wosize(hd));
+  }
+}
+
 /* Words the program can surely still allocate, whatever dies: the major
  * heap's capacity less what was live after the last full collection, what
  * was put there since, and the nursery's contents (they may all survive).

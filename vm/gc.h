@@ -127,6 +127,9 @@ void uc_minor_gc(void);
 void uc_full_gc(void);        /* minor + complete major cycle */
 uintnat uc_gc_headroom_words(void);   /* allocation surely possible, in words */
 uintnat uc_gc_capacity_words(void);   /* the major heap's size at most, in words */
+/* Every block of the major heap that is not free (the nursery is not
+ * visited: collect first); pinned blocks hold C data, not fields. */
+void uc_gc_each_block(void (*visit)(header_t hd, value v, int pinned, void *ctx), void *ctx);
 int uc_is_young(value v);
 int uc_in_heap(value v);      /* points into the nursery or the major heap */
 /* A block whose header may be read: in the heap's region, static, or an

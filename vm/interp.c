@@ -14,6 +14,7 @@
 #include "interp.h"
 #include "config.h"
 #include "gc_internal.h"
+#include "census.h"
 #include "opcodes.h"
 #include "verify.h"
 
@@ -408,6 +409,11 @@ static value run(code_t pc, value *boundary, int raised) {
     CASE(SETGLOBAL) :
       uc_modify(&field(uc_global_data, *pc++), accu);
       accu = VAL_UNIT;
+      if (uc_census_on) {   /* a module initialised: UCAML_STATS=2 */
+        SAVE_FOR_GC;
+        uc_census_module_done(pc);
+        RESTORE_AFTER_GC;
+      }
       NEXT;
 
     /* Blocks */

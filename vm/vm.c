@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "vm.h"
+#include "census.h"
 #include "interp.h"
 #include "loader.h"
 #include "gc_internal.h"
@@ -134,7 +135,8 @@ UC_COLD static void fatal_uncaught_exception(value exn) {
 
 UC_COLD static void print_stats(void) {
   const char *want = port_getenv("UCAML_STATS");
-  if (want == NULL || want[0] != '1') return;
+  if (want == NULL || (want[0] != '1' && want[0] != '2')) return;
+  if (uc_census_on) uc_census_print_heap();
   struct uc_gc_stats s;
   uc_gc_stats(&s, 0);
   char line[200];
@@ -183,6 +185,8 @@ int uc_run_image(const unsigned char *image, size_t len, const char *name,
     port_write(2, "ucaml: cannot allocate the stack\n", 33);
     return 2;
   }
+  const char *stats = port_getenv("UCAML_STATS");
+  uc_census_on = stats != NULL && stats[0] == '2';
   uc_prog.image = image;   /* for primitives reading extra sections */
   uc_prog.image_len = len;
   value res = uc_interpret(uc_prog.code, 1);

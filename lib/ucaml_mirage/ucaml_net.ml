@@ -416,13 +416,15 @@ module Udp = struct
 
   let max_datagram = 2048
 
-  (* As TCP reads: received into one shared buffer, kept at their size. *)
-  let scratch = Cstruct.create_unsafe max_datagram
+  (* As TCP reads: received into one shared buffer, kept at their size.
+     Made at the first datagram: a unikernel without UDP keeps 2 KB. *)
+  let scratch = lazy (Cstruct.create_unsafe max_datagram)
 
   let rec receive_loop t l callback =
     if l.stopped then Lwt.return_unit
     else begin
       let src = Bytes.create 6 in
+      let scratch = Lazy.force scratch in
       let n = udp_recvfrom l.fd scratch.Cstruct.buffer 0 max_datagram src in
       if n = again then Ucaml_os.Io.readable l.fd >>= fun () -> receive_loop t l callback
       else begin
