@@ -88,6 +88,31 @@ uint64_t uc_bytecodes_executed;
     switch (*pc++)
 #endif
 
+/* Ill-typed values (Obj.magic, marshalled data of the wrong type, hostile
+ * bytecode) must not take the VM outside its memory or its code.  Where
+ * well-typed code needs no check these are cheap tests, almost never taken:
+ * a call needs a closure, field access a block
+ * large enough, a match an index within its table.  A failed check raises
+ * Invalid_argument (the program can catch it; a server loses only the
+ * connection that made the value). */
+#if UC_CHECK_ILL_TYPED
+#define UC_ILL_TYPED(cond) __builtin_expect(!!(cond), 0)
+#else
+#define UC_ILL_TYPED(cond) 0
+#endif
+/* Closures are made by CLOSURE and CLOSUREREC (verified targets) or read
+ * by Marshal (checked code pointers): a block tagged closure or infix holds
+ * one.  The tag is one byte load, the cheapest test on the board, where
+ * calls are the hottest instructions. */
+#define CHECK_CALLEE(f)                                                      \
+  do {                                                                       \
+    if (UC_ILL_TYPED(!is_block(f) ||                                         \
+                     (tag_val(f) != CLOSURE_TAG && tag_val(f) != INFIX_TAG))) \
+      goto ill_typed_call;                                                   \
+  } while (0)
+#define CHECK_FIELD(b, i) \
+  do { if (UC_ILL_TYPED(!is_block(b) || wosize_val(b) <= (mlsize_t)(i))) goto ill_typed_field; } while (0)
+
 /* Save the live registers on the stack so a collection sees them. */
 #define SAVE_FOR_GC \
   do {              \
@@ -217,11 +242,13 @@ static value run(code_t pc, value *boundary, int raised) {
       pc++;
       NEXT;
     CASE(APPLY) :
+      CHECK_CALLEE(accu);
       extra_args = *pc - 1;
       pc = code_val(accu);
       env = accu;
       goto check_stack;
     CASE(APPLY1) : {
+      CHECK_CALLEE(accu);
       value a1 = sp[0];
       sp -= 3;
       sp[0] = a1;
@@ -234,6 +261,7 @@ static value run(code_t pc, value *boundary, int raised) {
       goto check_stack;
     }
     CASE(APPLY2) : {
+      CHECK_CALLEE(accu);
       value a1 = sp[0], a2 = sp[1];
       sp -= 3;
       sp[0] = a1;
@@ -247,6 +275,7 @@ static value run(code_t pc, value *boundary, int raised) {
       goto check_stack;
     }
     CASE(APPLY3) : {
+      CHECK_CALLEE(accu);
       value a1 = sp[0], a2 = sp[1], a3 = sp[2];
       sp -= 3;
       sp[0] = a1;
@@ -261,6 +290,7 @@ static value run(code_t pc, value *boundary, int raised) {
       goto check_stack;
     }
     CASE(APPTERM) : {
+      CHECK_CALLEE(accu);
       int nargs = pc[0];
       value *newsp = sp + pc[1] - nargs;
       for (int i = nargs - 1; i >= 0; i--) newsp[i] = sp[i];
@@ -271,6 +301,7 @@ static value run(code_t pc, value *boundary, int raised) {
       goto check_stack;
     }
     CASE(APPTERM1) : {
+      CHECK_CALLEE(accu);
       value a1 = sp[0];
       sp = sp + *pc - 1;
       sp[0] = a1;
@@ -279,6 +310,7 @@ static value run(code_t pc, value *boundary, int raised) {
       goto check_stack;
     }
     CASE(APPTERM2) : {
+      CHECK_CALLEE(accu);
       value a1 = sp[0], a2 = sp[1];
       sp = sp + *pc - 2;
       sp[0] = a1;
@@ -289,6 +321,7 @@ static value run(code_t pc, value *boundary, int raised) {
       goto check_stack;
     }
     CASE(APPTERM3) : {
+      CHECK_CALLEE(accu);
       value a1 = sp[0], a2 = sp[1], a3 = sp[2];
       sp = sp + *pc - 3;
       sp[0] = a1;
@@ -477,22 +510,42 @@ static value run(code_t pc, value *boundary, int raised) {
       accu = b;
       NEXT;
     }
-    CASE(GETFIELD0) : accu = field(accu, 0); NEXT;
-    CASE(GETFIELD1) : accu = field(accu, 1); NEXT;
-    CASE(GETFIELD2) : accu = field(accu, 2); NEXT;
-    CASE(GETFIELD3) : accu = field(accu, 3); NEXT;
-    CASE(GETFIELD) : accu = field(accu, *pc++); NEXT;
+    CASE(GETFIELD0) : CHECK_FIELD(accu, 0); accu = field(accu, 0); NEXT;
+    CASE(GETFIELD1) : CHECK_FIELD(accu, 1); accu = field(accu, 1); NEXT;
+    CASE(GETFIELD2) : CHECK_FIELD(accu, 2); accu = field(accu, 2); NEXT;
+    CASE(GETFIELD3) : CHECK_FIELD(accu, 3); accu = field(accu, 3); NEXT;
+    CASE(GETFIELD) : CHECK_FIELD(accu, *pc); accu = field(accu, *pc++); NEXT;
     CASE(GETFLOATFIELD) : {
       double d = double_field(accu, (mlsize_t)*pc++);
       ALLOC_SMALL(accu, DOUBLE_WOSIZE, DOUBLE_TAG);
       store_double_val(accu, d);
       NEXT;
     }
-    CASE(SETFIELD0) : uc_modify(&field(accu, 0), *sp++); accu = VAL_UNIT; NEXT;
-    CASE(SETFIELD1) : uc_modify(&field(accu, 1), *sp++); accu = VAL_UNIT; NEXT;
-    CASE(SETFIELD2) : uc_modify(&field(accu, 2), *sp++); accu = VAL_UNIT; NEXT;
-    CASE(SETFIELD3) : uc_modify(&field(accu, 3), *sp++); accu = VAL_UNIT; NEXT;
-    CASE(SETFIELD) : uc_modify(&field(accu, *pc++), *sp++); accu = VAL_UNIT; NEXT;
+    CASE(SETFIELD0) :
+      CHECK_FIELD(accu, 0);
+      uc_modify(&field(accu, 0), *sp++);
+      accu = VAL_UNIT;
+      NEXT;
+    CASE(SETFIELD1) :
+      CHECK_FIELD(accu, 1);
+      uc_modify(&field(accu, 1), *sp++);
+      accu = VAL_UNIT;
+      NEXT;
+    CASE(SETFIELD2) :
+      CHECK_FIELD(accu, 2);
+      uc_modify(&field(accu, 2), *sp++);
+      accu = VAL_UNIT;
+      NEXT;
+    CASE(SETFIELD3) :
+      CHECK_FIELD(accu, 3);
+      uc_modify(&field(accu, 3), *sp++);
+      accu = VAL_UNIT;
+      NEXT;
+    CASE(SETFIELD) :
+      CHECK_FIELD(accu, *pc);
+      uc_modify(&field(accu, *pc++), *sp++);
+      accu = VAL_UNIT;
+      NEXT;
     CASE(SETFLOATFIELD) :
       store_double_field(accu, (mlsize_t)*pc++, double_val(*sp++));
       accu = VAL_UNIT;
@@ -527,8 +580,13 @@ static value run(code_t pc, value *boundary, int raised) {
     CASE(BRANCHIFNOT) : if (accu == VAL_FALSE) pc += *pc; else pc++; NEXT;
     CASE(SWITCH) : {
       uint32_t sizes = (uint32_t)*pc++;
-      if (is_block(accu)) pc += pc[(sizes & 0xFFFF) + tag_val(accu)];
-      else pc += pc[long_val(accu)];
+      if (is_block(accu)) {
+        if (UC_ILL_TYPED(tag_val(accu) >= (sizes >> 16))) goto ill_typed_match;
+        pc += pc[(sizes & 0xFFFF) + tag_val(accu)];
+      } else {
+        if (UC_ILL_TYPED((uintnat)long_val(accu) >= (sizes & 0xFFFF))) goto ill_typed_match;
+        pc += pc[long_val(accu)];
+      }
       NEXT;
     }
     CASE(BOOLNOT) : accu = accu == VAL_FALSE ? VAL_TRUE : VAL_FALSE; NEXT;
@@ -740,6 +798,15 @@ static value run(code_t pc, value *boundary, int raised) {
 #endif
   }
 
+ill_typed_call:
+  SETUP_C_CALL;
+  uc_invalid_argument("ill-typed value: applied but not a function");
+ill_typed_field:
+  SETUP_C_CALL;
+  uc_invalid_argument("ill-typed value: field access outside a block");
+ill_typed_match:
+  SETUP_C_CALL;
+  uc_invalid_argument("ill-typed value: matched but outside its type");
 stack_overflow:
   uc_stack_sp = sp;
   accu = field(uc_global_data, EXN_STACK_OVERFLOW);

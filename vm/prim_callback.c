@@ -16,6 +16,10 @@ value *uc_named_value(const char *name) {
 }
 
 PRIM value caml_register_named_value(value name, value v) {
+  /* Callback.register types it as a string; ill-typed code must not make
+   * the length below negative. */
+  if (!is_block(name) || !uc_in_value_area(name) || tag_val(name) != STRING_TAG)
+    uc_invalid_argument("Callback.register: the name is not a string");
   value *slot = uc_named_value(string_ptr(name));
   if (slot != NULL) {
     *slot = v;   /* a registered root: no barrier needed */
