@@ -110,8 +110,14 @@ uint64_t uc_bytecodes_executed;
                      (tag_val(f) != CLOSURE_TAG && tag_val(f) != INFIX_TAG))) \
       goto ill_typed_call;                                                   \
   } while (0)
+/* Fields are read and written only in blocks of fields: a string's bytes
+ * or a custom block's operations read as a value would be a wild pointer. */
+static inline int field_outside(value b, mlsize_t i) {
+  header_t hd = hd_val(b);
+  return hd_wosize(hd) <= i || hd_tag(hd) >= NO_SCAN_TAG;
+}
 #define CHECK_FIELD(b, i) \
-  do { if (UC_ILL_TYPED(!is_block(b) || wosize_val(b) <= (mlsize_t)(i))) goto ill_typed_field; } while (0)
+  do { if (UC_ILL_TYPED(!is_block(b) || field_outside(b, (mlsize_t)(i)))) goto ill_typed_field; } while (0)
 
 /* Save the live registers on the stack so a collection sees them. */
 #define SAVE_FOR_GC \
@@ -334,7 +340,8 @@ static value run(code_t pc, value *boundary, int raised) {
     }
     CASE(RETURN) :
       sp += *pc++;
-      if (extra_args > 0) {
+      if (extra_args > 0) {   /* over-application: the result is applied */
+        CHECK_CALLEE(accu);
         extra_args--;
         pc = code_val(accu);
         env = accu;
@@ -774,7 +781,12 @@ static value run(code_t pc, value *boundary, int raised) {
       goto lookup_method;
     CASE(GETDYNMET) :
     lookup_method : {
+      CHECK_FIELD(sp[0], 0);
       value meths = field(sp[0], 0);
+      /* the search reads the table up to its first field's index */
+      if (UC_ILL_TYPED(!is_block(meths) || field_outside(meths, 0) ||
+                       (uintnat)field(meths, 0) >= wosize_val(meths)))
+        goto ill_typed_field;
       intnat lo = 3, hi = field(meths, 0);   /* tagged 2n+1: the last label's index */
       while (lo < hi) {
         intnat mid = ((lo + hi) >> 1) | 1;

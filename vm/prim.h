@@ -23,6 +23,15 @@
 
 typedef value (*uc_prim)();
 
+/* A primitive's argument that must be a string (or bytes): an ill-typed
+ * value raises Invalid_argument instead of being read as one
+ * (docs/robustness.md). */
+static inline value uc_string_arg(value s) {
+  if (!is_block(s) || !uc_in_value_area(s) || tag_val(s) != STRING_TAG)
+    uc_invalid_argument("ill-typed value: not a string");
+  return s;
+}
+
 /* Calling OCaml from C (finalisers, at_exit, printers).  Exceptions
  * propagate to the caller's handler unless the _exn variant is used, which
  * returns the exception with is_exception_result() true. */

@@ -70,6 +70,7 @@ PRIM value caml_obj_block(value vtag, value vsize) {
 }
 
 PRIM value caml_obj_with_tag(value vtag, value v) {
+  if (!is_block(v) || !uc_in_value_area(v)) uc_invalid_argument("ill-typed value: Obj.dup of an immediate");
   mlsize_t size = wosize_val(v);
   tag_t tag = (tag_t)long_val(vtag);
   if (size == 0) return atom(tag);
@@ -91,6 +92,7 @@ PRIM value caml_obj_with_tag(value vtag, value v) {
 }
 
 PRIM value caml_obj_dup(value v) {
+  if (!is_block(v) || !uc_in_value_area(v)) uc_invalid_argument("ill-typed value: Obj.dup of an immediate");
   return caml_obj_with_tag(val_long(tag_val(v)), v);
 }
 

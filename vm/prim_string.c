@@ -15,9 +15,9 @@ PRIM value caml_create_bytes(value len) { return create_bytes(len, "Bytes.create
 
 PRIM value caml_create_string(value len) { return create_bytes(len, "String.create"); }
 
-PRIM value caml_ml_string_length(value s) { return val_long(string_length(s)); }
+PRIM value caml_ml_string_length(value s) { return val_long(string_length(uc_string_arg(s))); }
 
-PRIM value caml_ml_bytes_length(value s) { return val_long(string_length(s)); }
+PRIM value caml_ml_bytes_length(value s) { return val_long(string_length(uc_string_arg(s))); }
 
 PRIM value caml_string_of_bytes(value b) { return b; }
 
@@ -27,7 +27,7 @@ PRIM value caml_bytes_of_string(value s) { return s; }
  * Invalid_argument "index out of bounds" unless they all lie inside. */
 static mlsize_t checked_offset(value s, value index, mlsize_t width) {
   intnat idx = long_val(index);
-  if (idx < 0 || (uintnat)idx + width > string_length(s)) uc_array_bound_error();
+  if (idx < 0 || (uintnat)idx + width > string_length(uc_string_arg(s))) uc_array_bound_error();
   return (mlsize_t)idx;
 }
 

@@ -29,6 +29,8 @@ static noreturn void sys_error_code(value arg, int err)
  * unusable as C strings. */
 static int is_c_safe(value s)
 {
+  /* (and an ill-typed non-string must not send strlen off its end) */
+  if (!is_block(s) || !uc_in_value_area(s) || tag_val(s) != STRING_TAG) return 0;
   return strlen(string_ptr(s)) == string_length(s);
 }
 

@@ -63,11 +63,27 @@ static void append(char *buf, size_t cap, size_t *len, const char *s) {
 }
 
 /* The exception as ocamlrun prints it without Printexc. */
+static int is_string(value v) {
+  return is_block(v) && uc_in_value_area(v) && tag_val(v) == STRING_TAG;
+}
+
+/* An exception's constructor: a block whose first field is its name (an
+ * ill-typed program may raise anything). */
+static int is_constructor(value c) {
+  return is_block(c) && uc_in_value_area(c) && tag_val(c) == OBJECT_TAG && wosize_val(c) >= 1 &&
+         is_string(field(c, 0));
+}
+
 void uc_format_exception(value exn, char *buf, size_t cap) {
   size_t len = 0;
   buf[0] = 0;
-  if (tag_val(exn) != 0) {
+  if (is_constructor(exn)) {
     append(buf, cap, &len, string_ptr(field(exn, 0)));
+    return;
+  }
+  if (!is_block(exn) || !uc_in_value_area(exn) || tag_val(exn) != 0 || wosize_val(exn) < 1 ||
+      !is_constructor(field(exn, 0))) {
+    append(buf, cap, &len, "<ill-typed exception value>");
     return;
   }
   append(buf, cap, &len, string_ptr(field(field(exn, 0), 0)));
@@ -86,7 +102,7 @@ void uc_format_exception(value exn, char *buf, size_t cap) {
       char num[32];
       snprintf(num, sizeof num, "%ld", (long)long_val(v));
       append(buf, cap, &len, num);
-    } else if (tag_val(v) == STRING_TAG) {
+    } else if (is_string(v)) {
       append(buf, cap, &len, "\"");
       append(buf, cap, &len, string_ptr(v));
       append(buf, cap, &len, "\"");
