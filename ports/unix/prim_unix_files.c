@@ -1,4 +1,7 @@
 /* prim_unix_files.c: the Unix library's descriptors, files and directories. */
+/* 64-bit offsets and inode numbers on 32-bit hosts too: readdir and stat
+ * would fail with EOVERFLOW on large file systems. */
+#define _FILE_OFFSET_BITS 64
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #define _GNU_SOURCE   /* execvpe */
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -83,31 +83,61 @@ PRIM value unix_execvpe(value path, value args, value env) {
   uc_unix_fail("execvpe", path);
 }
 
+/* Unix.create_process and friends.  fork and exec rather than posix_spawn:
+ * a failed exec is reported to the parent through a close-on-exec pipe,
+ * on every system and emulator (qemu-user's posix_spawn cannot tell). */
 PRIM value unix_spawn(value exe, value args, value optenv, value usepath, value redirect) {
   uc_unix_check_path(exe, "create_process");
   char **argv = string_vector(args, "create_process");
   char **envp = optenv != VAL_NONE ? string_vector(some_val(optenv), "create_process") : environ;
-  posix_spawn_file_actions_t act;
-  posix_spawn_file_actions_init(&act);
-  int r = 0;
-  for (int dst = 0; dst <= 2 && r == 0; dst++) {
-    int src = int_val(field(redirect, dst));
-    if (src == dst) continue;
-    r = posix_spawn_file_actions_adddup2(&act, src, dst);
-    /* The source is closed after its last use as a redirection. */
-    int last = 1;
-    for (int j = dst + 1; j <= 2; j++)
-      if (int_val(field(redirect, j)) == src) last = 0;
-    if (r == 0 && last) r = posix_spawn_file_actions_addclose(&act, src);
+  int redir[3];
+  for (int i = 0; i < 3; i++) redir[i] = int_val(field(redirect, i));
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) == -1) {
+    free(argv);
+    if (optenv != VAL_NONE) free(envp);
+    uc_unix_fail("create_process", exe);
   }
-  pid_t pid = 0;
-  if (r == 0)
-    r = bool_val(usepath) ? posix_spawnp(&pid, string_ptr(exe), &act, NULL, argv, envp)
-                          : posix_spawn(&pid, string_ptr(exe), &act, NULL, argv, envp);
-  posix_spawn_file_actions_destroy(&act);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int err = 0;
+    for (int dst = 0; dst <= 2 && err == 0; dst++) {
+      int src = redir[dst];
+      if (src == dst) continue;
+      if (dup2(src, dst) == -1) err = errno;
+      /* The source is closed after its last use as a redirection. */
+      int last = 1;
+      for (int j = dst + 1; j <= 2; j++)
+        if (redir[j] == src) last = 0;
+      if (last) close(src);
+    }
+    if (err == 0) {
+      if (bool_val(usepath)) execvpe(string_ptr(exe), argv, envp);
+      else execve(string_ptr(exe), argv, envp);
+      err = errno;
+    }
+    ssize_t unused = write(report[1], &err, sizeof err);
+    (void)unused;
+    _exit(127);
+  }
+  int fork_err = errno;
+  close(report[1]);
   free(argv);
   if (optenv != VAL_NONE) free(envp);
-  if (r != 0) uc_unix_error(r, "create_process", exe);
+  if (pid == -1) {
+    close(report[0]);
+    uc_unix_error(fork_err, "create_process", exe);
+  }
+  int err = 0;
+  ssize_t n;
+  do n = read(report[0], &err, sizeof err);
+  while (n == -1 && errno == EINTR);
+  close(report[0]);
+  if (n == (ssize_t)sizeof err) {
+    int st;
+    while (waitpid(pid, &st, 0) == -1 && errno == EINTR) {}
+    uc_unix_error(err, "create_process", exe);
+  }
   return val_long(pid);
 }
 

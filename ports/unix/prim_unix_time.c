@@ -29,15 +29,24 @@ static value alloc_tm(const struct tm *tm) {
   return r;
 }
 
+/* A float as a time_t; NaN and values beyond its range are EINVAL, as
+ * the calendar functions refuse them on a 64-bit system. */
+static time_t clock_of(value t, const char *fn) {
+  double d = double_val(t);
+  double limit = sizeof(time_t) >= 8 ? 9.2e18 : 2147483647.0;
+  if (!(d > -limit - 1.0 && d < limit + 1.0)) uc_unix_error(EINVAL, fn, VAL_UNIT);
+  return (time_t)d;
+}
+
 PRIM value unix_gmtime(value t) {
-  time_t clock = (time_t)double_val(t);
+  time_t clock = clock_of(t, "gmtime");
   struct tm tm;
   if (gmtime_r(&clock, &tm) == NULL) uc_unix_error(EINVAL, "gmtime", VAL_UNIT);
   return alloc_tm(&tm);
 }
 
 PRIM value unix_localtime(value t) {
-  time_t clock = (time_t)double_val(t);
+  time_t clock = clock_of(t, "localtime");
   struct tm tm;
   if (localtime_r(&clock, &tm) == NULL) uc_unix_error(EINVAL, "localtime", VAL_UNIT);
   return alloc_tm(&tm);
