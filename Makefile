@@ -22,7 +22,9 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(ARCH) -Iports/$(PORT) -Ivm -I$(BUILD) $(CF
 LDLIBS = -lm
 
 VM_SRC = $(sort $(wildcard vm/*.c))
-PRIM_SRC = $(sort $(wildcard vm/prim_*.c))
+# The primitive table: the core's vm/prim_*.c and the port's own prim_*.c
+# (ports/unix: the Unix library's POSIX calls).
+PRIM_SRC = $(sort $(wildcard vm/prim_*.c)) $(sort $(wildcard ports/unix/prim_*.c))
 PORT_SRC = $(sort $(wildcard ports/unix/*.c))
 OBJ = $(patsubst %.c,$(BUILD)/%.o,$(VM_SRC) $(PORT_SRC))
 

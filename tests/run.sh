@@ -7,6 +7,8 @@
 # NAME.env lists environments, one a line (VAR=value): the program runs once
 # under each, on both sides.  Then the loader is fed malformed files.
 # TESTS_SKIP="name ..." skips programs that cannot fit the port (a board's RAM).
+# A case with NAME.board shows what a board lacks (Unix_error ENOSYS): it runs
+# only when TESTS_BOARD=1 (the board's runs).
 #
 #   tests/run.sh                       host: ./ucaml exec
 #   RUNNER="build/unix32/ucaml exec" tests/run.sh
@@ -38,6 +40,7 @@ run_each_env() {   # dir out command...
 for src in "$root"/tests/cases/*.ml; do
   name=$(basename "$src" .ml)
   case " ${TESTS_SKIP:-} " in *" $name "*) echo "SKIP $name"; continue ;; esac
+  if [ -f "$root/tests/cases/$name.board" ] && [ "${TESTS_BOARD:-0}" != 1 ]; then echo "SKIP $name (board only)"; continue; fi
   d="$work/$name"; mkdir -p "$d"; cp "$src" "$d/"
   libs=""; [ -f "$root/tests/cases/$name.libs" ] && libs=$(cat "$root/tests/cases/$name.libs")
   (cd "$d" && ocamlc -g $libs "$name.ml" -o t.byte) >"$d/compile.log" 2>&1 || { ko "$name" "does not compile"; continue; }

@@ -12,6 +12,7 @@
 #include "port.h"
 #include "fail.h"
 #include "config.h"
+#include "unix_error.h"
 
 struct uc_prim_entry {
   const char *name;
@@ -120,6 +121,8 @@ static int bind_primitives(const struct uc_section *s, const char *name) {
   for (size_t i = 0; i < count; i++) {
     uc_prog.prim_names[i] = p;
     uc_prog.prims[i] = lookup_prim(p);
+    /* The Unix library loads everywhere; what the port lacks fails at the call. */
+    if (uc_prog.prims[i] == NULL && uc_is_unix_primitive(p)) uc_prog.prims[i] = uc_unix_unavailable;
     p += strlen(p) + 1;
   }
   uc_prog.nprims = count;

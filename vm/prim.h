@@ -5,7 +5,8 @@
  *
  *   PRIM value caml_string_length(value s) { ... }
  *
- * tools/gen_prims.sh collects every `PRIM value NAME(` in vm/prim_*.c into
+ * tools/gen_prims.sh collects every `PRIM value NAME(` in vm/prim_*.c and in
+ * the port's own prim_*.c (ports/unix: the Unix library) into
  * the one primitive table (build/.../primtable.h), sorted by name; the loader
  * binds the names a bytecode file lists to it.  Primitives with more than five
  * arguments take (value *argv, int argc). */

@@ -34,8 +34,11 @@ XQ_CFLAGS := $(XQ_SPECS) -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
   -I$(XQ_DIR) -Ivm -I$(XQ_BUILD) $(XTENSA_CFLAGS)
 
 XQ_VM_SRC := $(sort $(wildcard vm/*.c))
-XQ_PRIM_SRC := $(sort $(wildcard vm/prim_*.c))
-XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/main.c $(XQ_DIR)/port_dev.c
+# As on the host: the core's primitives and the port's prim_*.c (the board's
+# few unix_*; the others are the core's ENOSYS fallback).
+XQ_PORT_PRIM_SRC := $(sort $(wildcard $(XQ_DIR)/prim_*.c))
+XQ_PRIM_SRC := $(sort $(wildcard vm/prim_*.c)) $(XQ_PORT_PRIM_SRC)
+XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/main.c $(XQ_DIR)/port_dev.c $(XQ_PORT_PRIM_SRC)
 XQ_OBJ := $(patsubst %.c,$(XQ_BUILD)/obj/%.o,$(XQ_VM_SRC) $(XQ_PORT_SRC))
 XQ_HDR := $(wildcard vm/*.h $(XQ_DIR)/*.h)
 XQ_LIB := $(XQ_BUILD)/libucaml-vm.a
