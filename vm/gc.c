@@ -2,26 +2,30 @@
  *
  * One region from the port holds everything:
  *
- *   [ nursery | major heap ...... top | wilderness ]
+ *   [ nursery | major heap ...... top | wilderness | pinned zone ]
  *
  * - Nursery: blocks are bump-allocated; a minor collection copies the live
  *   ones into the major heap (Cheney-style, the work list threaded through
  *   the dead copies) and empties it.  Old-to-young pointers are found through
  *   a remembered set filled by the write barrier (uc_modify).
- * - Major heap: non-moving mark-sweep.  Free blocks are blue, kept on exact
- *   size lists (small) and one first-fit list (large); the heap grows into
- *   the wilderness only while allocation since the last cycle is below half
+ * - Major heap: mark-sweep.  Free blocks are blue, kept on exact size
+ *   lists (small) and size bins (large); the heap grows into the
+ *   wilderness only while allocation since the last cycle is below half
  *   the live size (space overhead 50%): about 1.5 times the live data.
  * - A full collection marks young and old blocks together from the roots,
  *   rebuilds the remembered set as it goes, sweeps, then promotes the live
  *   young blocks.  If they cannot fit, Out_of_memory is raised with the
  *   nursery intact; the program can catch it and go on.
+ * - Compaction (Gc.compact, a large request that found only fragments, a
+ *   promotion that might not fit) slides the live blocks of the major heap
+ *   together after a sweep, so that its free memory is one run.
  * - Marking uses a fixed stack; on overflow the heap is rescanned, so the
  *   mark needs bounded memory on any data shape.
  * - Pinned blocks (uc_alloc_pinned: bigarray data, the verifier's tables)
- *   are raw memory in the major heap that the mark never reaches and only
- *   an explicit free returns; static blocks (constants prebuilt in flash)
- *   are values outside the region that are never collected.
+ *   are raw memory in a zone of their own at the top of the region, which
+ *   the mark never reaches, compaction never moves, and only an explicit
+ *   free returns; static blocks (constants prebuilt in flash) are values
+ *   outside the region that are never collected.
  * - Custom blocks with a finaliser: the sweep finalises the dead ones of the
  *   major heap; the nursery keeps a list of its own, finalised by the minor
  *   collection (or the promotion after a full mark) when they die young. */
@@ -55,6 +59,7 @@ static void close_young_reserve(void) {
   if (uc_young_end > young_alloc_end) uc_young_end = young_alloc_end;
 }
 static value *major_start, *major_top, *heap_end;
+static value *pinned_low;   /* the pinned zone: [pinned_low, heap_end) */
 
 struct uc_roots *uc_local_roots;
 volatile int uc_pending_actions;
@@ -68,6 +73,8 @@ static size_t heap_limit_bytes;
 
 static int full_gc_running;
 static void full_gc(int forced);
+static int compact_for(mlsize_t whsize);
+static int compact_heap(void);
 
 /* ---- helpers ---- */
 static inline int in_young(value v) {
@@ -266,10 +273,10 @@ static header_t *take_from_large(mlsize_t wosize) {
 }
 
 static header_t *take_from_wilderness(mlsize_t whsize) {
-  if ((size_t)(heap_end - major_top) < whsize) return NULL;
+  if ((size_t)(pinned_low - major_top) < whsize) return NULL;
   header_t *hp = (header_t *)major_top;
   major_top += whsize;
-  uintnat used = (uintnat)(major_top - major_start);
+  uintnat used = (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
   if (used > stat_top_heap_words) stat_top_heap_words = used;
   return hp;
 }
@@ -305,6 +312,7 @@ static header_t *major_alloc_raw(mlsize_t wosize, int may_collect) {
       full_gc(0);
       hp = take_from_lists(wosize);
       if (hp == NULL) hp = take_from_wilderness(WHSIZE(wosize));
+      if (hp == NULL && compact_for(WHSIZE(wosize))) hp = take_from_wilderness(WHSIZE(wosize));
     }
     if (hp == NULL) return NULL;
   }
@@ -333,43 +341,107 @@ value uc_alloc_major(mlsize_t wosize, tag_t tag) {
 }
 
 /* ---- pinned memory ----
- * A block of colour PINNED is never reached by the mark (nothing points to
- * its header) and the sweep keeps it.  Freed during a sweep, a block the
- * sweep has not reached yet is only made white: the sweep frees it when it
- * gets there, with its neighbours; otherwise it goes on a free list, or back
- * to the wilderness when it ends the heap. */
-static value *sweep_at;   /* the block being swept, NULL outside sweeps */
+ * Raw memory that never moves (bigarray elements, the verifier's tables)
+ * lives in its own zone at the top of the heap, [pinned_low, heap_end),
+ * grown downwards into the wilderness and shrunk back when its lowest
+ * block is freed.  The mark never reaches it and the sweep never visits
+ * it; only uc_free_pinned frees.  Kept apart, it leaves the major heap
+ * below free to be compacted into one run. */
+static header_t *pinned_free;   /* free blocks of the zone, by address, linked through field 0 */
+static uintnat pinned_words;    /* words of the zone in use */
+
+static header_t *pinned_take_free(mlsize_t wosize) {
+  for (header_t **link = &pinned_free; *link != NULL; link = (header_t **)&field(val_hp(*link), 0)) {
+    header_t *hp = *link;
+    mlsize_t have = hd_wosize(*hp);
+    if (have != wosize && have < wosize + 2) continue;
+    header_t *next = (header_t *)field(val_hp(hp), 0);
+    if (have == wosize) {
+      *link = next;
+    } else {   /* the rest stays free, in the block's place */
+      header_t *rest = hp + WHSIZE(wosize);
+      *rest = make_header(have - wosize - 1, ABSTRACT_TAG, COLOR_BLUE);
+      field(val_hp(rest), 0) = (value)next;
+      *link = rest;
+    }
+    return hp;
+  }
+  return NULL;
+}
+
+static header_t *pinned_grow(mlsize_t wosize) {
+  if ((uintnat)(pinned_low - major_top) < WHSIZE(wosize)) return NULL;
+  pinned_low -= WHSIZE(wosize);
+  uintnat used = (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
+  if (used > stat_top_heap_words) stat_top_heap_words = used;
+  return (header_t *)pinned_low;
+}
+
+static header_t *pinned_take(mlsize_t wosize) {
+  header_t *hp = pinned_take_free(wosize);
+  return hp != NULL ? hp : pinned_grow(wosize);
+}
 
 void *uc_alloc_pinned(size_t bytes, int may_collect) {
   if (major_start == NULL) return NULL;
   mlsize_t wosize = (bytes + WORD_BYTES - 1) / WORD_BYTES;
   if (wosize == 0) wosize = 1;
   if (wosize > MAX_WOSIZE || bytes > (size_t)-1 - WORD_BYTES) return NULL;
-  header_t *hp = major_alloc_raw(wosize, may_collect);
+  if (may_collect && allocated_since_major > growth_allowance()) full_gc(0);
+  header_t *hp = pinned_take(wosize);
+  if (hp == NULL && may_collect) {
+    full_gc(0);   /* dead bigarrays give their elements back */
+    hp = pinned_take(wosize);
+    if (hp == NULL && compact_for(WHSIZE(wosize))) hp = pinned_take(wosize);
+  }
   if (hp == NULL) return NULL;
   *hp = make_header(wosize, ABSTRACT_TAG, COLOR_PINNED);
+  pinned_words += WHSIZE(wosize);
+  allocated_since_major += WHSIZE(wosize);
+  stat_major_words += WHSIZE(wosize);
   return hp + 1;
 }
 
 int uc_is_pinned(const void *p) {
-  return p != NULL && (const value *)p > major_start && (const value *)p < major_top;
+  return p != NULL && (const value *)p > pinned_low && (const value *)p < heap_end;
 }
 
 void uc_free_pinned(void *p) {
   if (p == NULL) return;
   header_t *hp = (header_t *)p - 1;
-  mlsize_t whsize = WHSIZE(hd_wosize(*hp));
-  if (sweep_at != NULL && (value *)hp > sweep_at) {
-    *hp = with_color(*hp, COLOR_WHITE);
-  } else if (sweep_at == NULL && (value *)(hp + whsize) == major_top) {
-    major_top = (value *)hp;
+  mlsize_t wosize = hd_wosize(*hp);
+  pinned_words -= WHSIZE(wosize);
+  header_t **link = &pinned_free, *prev = NULL;
+  while (*link != NULL && *link < hp) {
+    prev = *link;
+    link = (header_t **)&field(val_hp(prev), 0);
+  }
+  header_t *next = *link;
+  if (next != NULL && hp + WHSIZE(wosize) == next && wosize + WHSIZE(hd_wosize(*next)) <= MAX_WOSIZE) {
+    wosize += WHSIZE(hd_wosize(*next));   /* absorb the next free block */
+    next = (header_t *)field(val_hp(next), 0);
+  }
+  if (prev != NULL && prev + WHSIZE(hd_wosize(*prev)) == hp &&
+      hd_wosize(*prev) + WHSIZE(wosize) <= MAX_WOSIZE) {
+    *prev = make_header(hd_wosize(*prev) + WHSIZE(wosize), ABSTRACT_TAG, COLOR_BLUE);
+    field(val_hp(prev), 0) = (value)next;
   } else {
-    free_block_insert(hp, whsize);
+    *hp = make_header(wosize, ABSTRACT_TAG, COLOR_BLUE);
+    field(val_hp(hp), 0) = (value)next;
+    *link = hp;
+  }
+  /* The zone's lowest block free: the wilderness takes it back. */
+  while (pinned_free == (header_t *)pinned_low) {
+    pinned_low += WHSIZE(hd_wosize(*pinned_free));
+    pinned_free = (header_t *)field(val_hp(pinned_free), 0);
   }
 }
 
+
 /* ---- nursery allocation ---- */
-static int gc_stress;   /* UCAML_GC_STRESS=1: tiny nursery, frequent full GCs */
+/* UCAML_GC_STRESS=1: tiny nursery, frequent full GCs; 2: and every full
+ * GC compacts. */
+static int gc_stress;
 
 value uc_alloc(mlsize_t wosize, tag_t tag) {
   if (wosize == 0) return atom(tag);
@@ -567,7 +639,7 @@ static void do_minor_gc(void) {
  * what first-fit can carve from each large free block before its remainder
  * becomes too small to be useful. */
 static uintnat safe_promotion_capacity(void) {
-  uintnat room = (uintnat)(heap_end - major_top);
+  uintnat room = (uintnat)(pinned_low - major_top);
   const mlsize_t waste = WHSIZE(MAX_YOUNG_WOSIZE) + SMALL_MAX + 2;
   for (unsigned k = next_nonempty_bin(0); k < LARGE_BINS; k = next_nonempty_bin(k + 1))
     for (value b = free_large[k]; b != 0; b = field(b, 0))
@@ -854,9 +926,8 @@ static void sweep(void) {
     header_t hd = *(header_t *)p;
     mlsize_t whsize = WHSIZE(hd_wosize(hd));
     unsigned color = hd_color(hd);
-    sweep_at = p;
-    if (color == COLOR_BLACK || color == COLOR_PINNED) {
-      if (color == COLOR_BLACK) *(header_t *)p = with_color(hd, COLOR_WHITE);
+    if (color == COLOR_BLACK) {
+      *(header_t *)p = with_color(hd, COLOR_WHITE);
       live += whsize;
       if (run != NULL) {
         free_run_insert(run, (mlsize_t)((header_t *)p - run));
@@ -872,9 +943,8 @@ static void sweep(void) {
     }
     p += whsize;
   }
-  sweep_at = NULL;
   if (run != NULL) major_top = (value *)run;   /* give the tail back */
-  live_after_major = live;
+  live_after_major = live + pinned_words;
   allocated_since_major = 0;
 }
 
@@ -963,41 +1033,6 @@ static int promote_marked_young(void) {
   return 1;
 }
 
-static void full_gc(int forced) {
-  if (full_gc_running) return;
-  full_gc_running = 1;
-  remembered_len = 0;
-  remembered_overflow = 0;
-  marked_young_words = 0;
-  mark_top = 0;
-  mark_overflow = 0;
-  scan_roots(mark_root);
-  for (size_t i = 0; i < todo_len; i++) {
-    mark_value(finals_todo[i].fn);
-    mark_value(finals_todo[i].val);
-  }
-  mark_drain();
-  int overflowed = mark_overflow;
-  mark_complete();
-  final_update(0);
-  ephe_mark_data();
-  final_update(1);
-  if (overflowed || mark_overflow) rebuild_remembered_after_rescan();
-  ephe_clean();
-  uc_memprof_major_update(is_white_heap_block);
-  sweep();
-  stat_major_gcs++;
-  if (forced) stat_forced_major++;
-  full_gc_running = 0;
-  if (!promote_marked_young()) {
-    clear_young_marks();
-    open_young_reserve();
-    uc_raise_out_of_memory();
-  }
-}
-
-void uc_full_gc(void) { full_gc(1); }
-
 /* ---- roots ---- */
 value *uc_stack_sp, *uc_stack_high;
 value uc_global_data;
@@ -1023,6 +1058,252 @@ void uc_remove_root(value *r) {
       return;
     }
   }
+}
+
+/* ---- compaction ----
+ * Slides the live blocks of the major heap to its bottom, in address order,
+ * so that its free memory becomes one run (the wilderness, up to the
+ * pinned zone).  It needs no memory: every reference to a block is first
+ * threaded through the block's header (the header holds the address of
+ * one referring word, that word the next one's, ..., the last one the
+ * header, encoded so that it cannot be taken for an address); a second
+ * pass gives each block its new address, unthreading its list; a third
+ * moves the blocks.  Runs right after a sweep, when every block of the
+ * major heap is live or free; live young blocks (black, before their
+ * promotion) are not moved but their fields are updated.
+ *
+ * Encoded headers have low bits 01 (live: the tag's two low bits take the
+ * colour's place, which is white for every live block after a sweep) or
+ * 10 (free); words of a list are addresses, whose low bits are 00.  An
+ * infix header inside a closure heads the list of references to that
+ * infix pointer, ended by the infix header itself (its tag is odd). */
+#define ENC_LIVE 1u
+#define ENC_FREE 2u
+static inline int is_thread_link(header_t w) { return (w & 3) == 0; }
+static inline header_t encode_live(header_t h) {
+  return (h & ~(header_t)0x3FF) | (h & 0xFC) | ((h & 3) << 8) | ENC_LIVE;
+}
+static inline header_t decode_live(header_t e) {
+  return (e & ~(header_t)0x3FF) | (e & 0xFC) | ((e >> 8) & 3);
+}
+static inline header_t thread_end(header_t w) {
+  while (is_thread_link(w)) w = *(header_t *)w;
+  return w;
+}
+
+static void thread_ref(value *r) {
+  value v = *r;
+  if (!is_block(v) || !in_major(v)) return;
+  header_t *slot = hp_val(v);
+  *r = (value)*slot;
+  *slot = (header_t)(uintptr_t)r;
+}
+
+/* Closures' fields below the start of their environment are code
+ * pointers, closure information and infix headers: never references. */
+static mlsize_t first_ref_field(header_t hd, value b) {
+  return hd_tag(hd) == CLOSURE_TAG ? start_env_closinfo(closinfo_val(b)) : 0;
+}
+
+/* Compaction trusts the closure layout CLOSUREREC makes: every closure of
+ * the heap is checked first (Obj can build others; then no compaction). */
+static int closure_well_formed(header_t hd, value b) {
+  mlsize_t n = hd_wosize(hd);
+  if (n < 2 || !is_long(closinfo_val(b))) return 0;
+  mlsize_t env = start_env_closinfo(closinfo_val(b));
+  if (env < 2 || env > n || (env - 2) % 3 != 0) return 0;
+  for (mlsize_t k = 2; k + 1 < env; k += 3) {
+    header_t ih = (header_t)field(b, k);
+    if (hd_tag(ih) != INFIX_TAG || hd_wosize(ih) != k + 1) return 0;
+  }
+  return 1;
+}
+
+static int heap_closures_well_formed(void) {
+  for (value *p = major_start; p < major_top; p += WHSIZE(hd_wosize(*(header_t *)p))) {
+    header_t hd = *(header_t *)p;
+    if (hd_color(hd) != COLOR_BLUE && hd_tag(hd) == CLOSURE_TAG && !closure_well_formed(hd, val_hp(p)))
+      return 0;
+  }
+  return 1;
+}
+
+static void thread_roots(void) {
+  /* Roots held in C first: a root visited twice then finds a list word
+   * that is no heap address, and leaves it. */
+  thread_ref(&uc_global_data);
+  for (value *sp = uc_stack_sp; sp < uc_stack_high; sp++) thread_ref(sp);
+  for (struct uc_roots *f = uc_local_roots; f != NULL; f = f->prev)
+    for (int i = 0; i < f->n; i++) thread_ref(f->slot[i]);
+  for (size_t i = 0; i < global_roots_len; i++) thread_ref(global_roots[i]);
+  uc_memprof_each_ref(thread_ref);
+  for (size_t i = 0; i < finals_len; i++) {
+    thread_ref(&finals[i].fn);
+    thread_ref(&finals[i].val);
+  }
+  for (size_t i = 0; i < todo_len; i++) {
+    thread_ref(&finals_todo[i].fn);
+    thread_ref(&finals_todo[i].val);
+  }
+  /* Ephemerons (not scanned as blocks): their fields and the list. */
+  value *link = &ephe_list;
+  while (*link != 0) {
+    value e = *link;
+    mlsize_t n = hd_wosize(thread_end(*hp_val(e)));
+    for (mlsize_t i = 1; i < n; i++) thread_ref(&field(e, i));
+    thread_ref(link);
+    link = &field(e, 0);
+  }
+}
+
+static void thread_heap(void) {
+  for (value *p = major_start; p < major_top;) {
+    header_t e = thread_end(*(header_t *)p);
+    mlsize_t sz = hd_wosize(e);
+    if ((e & 3) == ENC_LIVE) {
+      header_t hd = decode_live(e);
+      value b = val_hp(p);
+      if (hd_tag(hd) < NO_SCAN_TAG)
+        for (mlsize_t i = first_ref_field(hd, b); i < sz; i++) thread_ref(&field(b, i));
+    }
+    p += WHSIZE(sz);
+  }
+  for (value *p = young_start; p < uc_young_ptr;) {
+    header_t hd = *(header_t *)p;
+    if (hd_color(hd) == COLOR_BLACK && hd_tag(hd) < NO_SCAN_TAG)
+      for (mlsize_t i = 0; i < hd_wosize(hd); i++) thread_ref(&field(val_hp(p), i));
+    p += WHSIZE(hd_wosize(hd));
+  }
+}
+
+/* Every word of the list headed at *slot gets `to`; the slot gets back
+ * what ended the list. */
+static void unthread(header_t *slot, value to) {
+  header_t w = *slot;
+  while (is_thread_link(w)) {
+    value *loc = (value *)w;
+    w = (header_t)*loc;
+    *loc = to;
+  }
+  *slot = w;
+}
+
+static void relocate(void) {
+  value *dest = major_start;
+  for (value *p = major_start; p < major_top;) {
+    value to = val_hp(dest);
+    unthread((header_t *)p, to);
+    header_t e = *(header_t *)p;
+    mlsize_t sz = hd_wosize(e);
+    if ((e & 3) == ENC_LIVE) {
+      header_t hd = decode_live(e);
+      *(header_t *)p = hd;
+      if (hd_tag(hd) == CLOSURE_TAG) {
+        value b = val_hp(p);
+        for (mlsize_t k = 2; k + 1 < first_ref_field(hd, b); k += 3)
+          unthread((header_t *)&field(b, k), to + (value)((k + 1) * WORD_BYTES));
+      }
+      dest += WHSIZE(sz);
+    } else {
+      *(header_t *)p = make_header(sz, ABSTRACT_TAG, COLOR_BLUE);
+    }
+    p += WHSIZE(sz);
+  }
+}
+
+static void slide(void) {
+  value *dest = major_start;
+  for (value *p = major_start; p < major_top;) {
+    header_t hd = *(header_t *)p;
+    mlsize_t whsize = WHSIZE(hd_wosize(hd));
+    if (hd_color(hd) != COLOR_BLUE) {
+      if (dest != p) memmove(dest, p, whsize * WORD_BYTES);
+      dest += whsize;
+    }
+    p += whsize;
+  }
+  major_top = dest;
+}
+
+static void clear_free_lists(void) {
+  for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
+  for (unsigned k = 0; k < LARGE_BINS; k++) free_large[k] = 0;
+  for (unsigned w = 0; w < BITMAP_WORDS; w++) large_nonempty[w] = 0;
+  large_summary = 0;
+}
+
+/* Returns 0, changing nothing, if the heap holds a closure it cannot
+ * relocate. */
+static int compact_heap(void) {
+  if (!heap_closures_well_formed()) return 0;
+  for (value *p = major_start; p < major_top; p += WHSIZE(hd_wosize(*(header_t *)p))) {
+    header_t hd = *(header_t *)p;
+    *(header_t *)p = hd_color(hd) == COLOR_BLUE ? (hd & ~(header_t)0x3FF) | ENC_FREE : encode_live(hd);
+  }
+  thread_roots();
+  thread_heap();
+  relocate();
+  slide();
+  clear_free_lists();
+  /* The remembered set named fields at their old addresses: the promotion
+   * that may follow finds the young pointers by a scan instead. */
+  remembered_len = 0;
+  remembered_overflow = 1;
+  stat_compactions++;
+  return 1;
+}
+
+/* After a full collection that left no room for whsize words although the
+ * heap has them free: compacts.  The nursery is empty then. */
+static int compact_for(mlsize_t whsize) {
+  if (uc_gc_headroom_words() < whsize) return 0;
+  return compact_heap();
+}
+
+static void full_gc(int forced) {
+  if (full_gc_running) return;
+  full_gc_running = 1;
+  remembered_len = 0;
+  remembered_overflow = 0;
+  marked_young_words = 0;
+  mark_top = 0;
+  mark_overflow = 0;
+  scan_roots(mark_root);
+  for (size_t i = 0; i < todo_len; i++) {
+    mark_value(finals_todo[i].fn);
+    mark_value(finals_todo[i].val);
+  }
+  mark_drain();
+  int overflowed = mark_overflow;
+  mark_complete();
+  final_update(0);
+  ephe_mark_data();
+  final_update(1);
+  if (overflowed || mark_overflow) rebuild_remembered_after_rescan();
+  ephe_clean();
+  uc_memprof_major_update(is_white_heap_block);
+  sweep();
+  stat_major_gcs++;
+  if (forced) stat_forced_major++;
+  /* The survivors of the nursery must find room: compacting first makes
+   * the free memory one run when it is there but in pieces. */
+  if (gc_stress == 2 ||
+      (marked_young_words > safe_promotion_capacity() && uc_gc_headroom_words() >= marked_young_words))
+    compact_heap();
+  full_gc_running = 0;
+  if (!promote_marked_young()) {
+    clear_young_marks();
+    open_young_reserve();
+    uc_raise_out_of_memory();
+  }
+}
+
+void uc_full_gc(void) { full_gc(1); }
+
+/* Gc.compact: the nursery is empty after a full collection. */
+void uc_gc_compact(void) {
+  full_gc(1);
+  compact_heap();
 }
 
 static void scan_roots(root_action act) {
@@ -1084,12 +1365,12 @@ int uc_gc_init(size_t heap_bytes, size_t nursery_words) {
   uc_region_start = (value *)region;
   uc_region_end = uc_region_start + words;
   const char *stress = port_getenv("UCAML_GC_STRESS");
-  gc_stress = stress != NULL && stress[0] == '1';
+  gc_stress = stress != NULL && (stress[0] == '1' || stress[0] == '2') ? stress[0] - '0' : 0;
   mlsize_t nursery = fit_nursery(gc_stress ? 0 : nursery_words ? nursery_words : UC_NURSERY_WORDS);
   if (nursery >= words) return 0;
   place_nursery(uc_region_start, nursery);
   major_start = major_top = young_end_real;
-  heap_end = uc_region_end;
+  heap_end = pinned_low = uc_region_end;
   return 1;
 }
 
@@ -1100,18 +1381,20 @@ int uc_gc_init(size_t heap_bytes, size_t nursery_words) {
 size_t uc_gc_resize_nursery(size_t requested) {
   mlsize_t words = fit_nursery(requested);
   mlsize_t old = (mlsize_t)(young_end_real - young_start);
-  if (gc_stress || words == old) return old;
+  /* The new nursery is cut from the top, where pinned memory may be. */
+  if (gc_stress || words == old || pinned_low != heap_end) return old;
   uc_minor_gc();
   int at_top = young_end_real == uc_region_end;
   mlsize_t room = (mlsize_t)(heap_end - major_top) + (at_top ? old : 0);
   if (uc_young_ptr != young_start || room < words + WHSIZE(MAX_YOUNG_WOSIZE)) return old;
   if (at_top) {
-    heap_end = young_end_real;
+    heap_end = pinned_low = young_end_real;
   } else {
     major_start = young_start;
     free_run_insert((header_t *)young_start, old);
   }
   heap_end -= words;
+  pinned_low = heap_end;
   place_nursery(heap_end, words);
   uc_memprof_minor_done();   /* re-arms its trigger in the new nursery */
   return words;
@@ -1130,34 +1413,40 @@ void uc_gc_stats(struct uc_gc_stats *s, int walk_heap) {
   s->major_collections = stat_major_gcs;
   s->forced_major = stat_forced_major;
   s->compactions = stat_compactions;
-  s->heap_words = (uintnat)(major_top - major_start);
+  s->heap_words = (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
   s->top_heap_words = stat_top_heap_words;
   s->heap_limit_bytes = heap_limit_bytes;
   s->nursery_words = (uintnat)(young_end_real - young_start);
   if (!walk_heap) return;
-  for (value *p = major_start; p < major_top;) {
-    header_t hd = *(header_t *)p;
-    mlsize_t whsize = WHSIZE(hd_wosize(hd));
-    if (hd_color(hd) == COLOR_BLUE) {
-      if (whsize == 1) s->fragments++;
-      else {
-        s->free_words += whsize;
-        s->free_blocks++;
-        if (whsize > s->largest_free) s->largest_free = whsize;
+  value *ranges[2][2] = {{major_start, major_top}, {pinned_low, heap_end}};
+  for (int r = 0; r < 2; r++) {
+    for (value *p = ranges[r][0]; p < ranges[r][1];) {
+      header_t hd = *(header_t *)p;
+      mlsize_t whsize = WHSIZE(hd_wosize(hd));
+      if (hd_color(hd) == COLOR_BLUE) {
+        if (whsize == 1) s->fragments++;
+        else {
+          s->free_words += whsize;
+          s->free_blocks++;
+          if (whsize > s->largest_free) s->largest_free = whsize;
+        }
+      } else {
+        s->live_words += whsize;
+        s->live_blocks++;
       }
-    } else {
-      s->live_words += whsize;
-      s->live_blocks++;
+      p += whsize;
     }
-    p += whsize;
   }
 }
 
 void uc_gc_each_block(void (*visit)(header_t hd, value v, int pinned, void *ctx), void *ctx) {
-  for (value *p = major_start; p < major_top;) {
-    header_t hd = *(header_t *)p;
-    if (hd_color(hd) != COLOR_BLUE) visit(hd, val_hp(p), hd_color(hd) == COLOR_PINNED, ctx);
-    p += WHSIZE(hd_wosize(hd));
+  value *ranges[2][2] = {{major_start, major_top}, {pinned_low, heap_end}};
+  for (int r = 0; r < 2; r++) {
+    for (value *p = ranges[r][0]; p < ranges[r][1];) {
+      header_t hd = *(header_t *)p;
+      if (hd_color(hd) != COLOR_BLUE) visit(hd, val_hp(p), hd_color(hd) == COLOR_PINNED, ctx);
+      p += WHSIZE(hd_wosize(hd));
+    }
   }
 }
 
@@ -1173,4 +1462,3 @@ uintnat uc_gc_headroom_words(void) {
 
 uintnat uc_gc_capacity_words(void) { return (uintnat)(heap_end - major_start); }
 
-void uc_gc_count_compaction(void) { stat_compactions++; }

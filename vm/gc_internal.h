@@ -37,6 +37,10 @@ size_t uc_gc_resize_nursery(size_t words);
 struct uc_gc_params;
 void uc_gc_params_init(const struct uc_gc_params *p);
 
+/* Gc.compact: a full collection, then the live blocks slid together so
+ * that the major heap's free memory is one run. */
+void uc_gc_compact(void);
+
 /* Statistics (Gc.stat, Gc.counters, UCAML_STATS). */
 struct uc_gc_stats {
   double minor_words, promoted_words, major_words;

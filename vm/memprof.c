@@ -386,6 +386,13 @@ void uc_memprof_scan_roots(void (*act)(value *), int young_only) {
   for (size_t i = young_only ? young_idx : 0; i < len; i++) act(&entries[i].user);
 }
 
+void uc_memprof_each_ref(void (*act)(value *)) {
+  for (size_t i = 0; i < len; i++) {
+    act(&entries[i].user);
+    act(&entries[i].block);
+  }
+}
+
 void uc_memprof_major_update(int (*is_dead)(value)) {
   for (size_t i = 0; i < len; i++) {
     struct entry *e = &entries[i];

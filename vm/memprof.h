@@ -49,6 +49,9 @@ void uc_memprof_run_pending(void);
 /* Collector hooks.  The values the callbacks returned are strong roots
  * (young_only: those that may be young); the sampled blocks are weak. */
 void uc_memprof_scan_roots(void (*act)(value *), int young_only);
+/* Every value the tracker holds, tracked blocks (weak) included: for the
+ * compaction, which moves them. */
+void uc_memprof_each_ref(void (*act)(value *));
 /* After a full mark, before the sweep: is_dead tells unmarked blocks. */
 void uc_memprof_major_update(int (*is_dead)(value));
 /* After the nursery was emptied (survivors forwarded) or reset. */

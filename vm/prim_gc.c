@@ -8,7 +8,6 @@
 uintnat uc_stack_used_words(void);
 uintnat uc_stack_size_words(void);
 uintnat uc_stack_limit_words(void);
-void uc_gc_count_compaction(void);
 
 /* A block whose first three fields are the word counters (boxed floats). */
 static value block_with_counters(const struct uc_gc_stats *s, mlsize_t size) {
@@ -115,8 +114,8 @@ PRIM value caml_gc_full_major(value unit) {
   return VAL_UNIT;
 }
 PRIM value caml_gc_compaction(value unit) {
-  collect_and_finalise(1);
-  uc_gc_count_compaction();
+  uc_gc_compact();
+  uc_run_pending_finalisers();
   return VAL_UNIT;
 }
 PRIM value caml_gc_major_slice(value work) {
