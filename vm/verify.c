@@ -362,7 +362,17 @@ static int sweep(struct stack_check *s) {
   const int32_t *k = s->c->code;
   size_t len = s->c->len, idx = 0;
   long long h = -1;   /* -1: not reached (yet) */
-  for (size_t at = 0; at < len; at += uc_instr_length(k, at, len)) {
+  size_t prev = len;  /* the previous instruction */
+  for (size_t at = 0; at < len; prev = at, at += uc_instr_length(k, at, len)) {
+    /* RESTART; GRAB n is the entry of a function of n + 1 arguments, as
+     * ocamlc emits it: a partial application made by the GRAB resumes at
+     * the RESTART, which no jump or closure reaches and nothing falls into
+     * (the accumulator would not hold a partial application). */
+    if (k[at] == OP_GRAB && (prev != at - 1 || k[prev] != OP_RESTART))
+      return fail(s->c, at, "GRAB without RESTART before it");
+    if (k[at] == OP_RESTART &&
+        (bit(s->is_target, at) || h >= 0 || at + 1 >= len || k[at + 1] != OP_GRAB))
+      return fail(s->c, at, "RESTART not at a function entry");
     if (bit(s->is_target, at)) {
       if (h >= 0 && !meet_index(s, at, at, idx, h)) return 0;
       h = s->height[idx] == UNKNOWN ? -1 : s->height[idx];
