@@ -121,7 +121,7 @@ static inline int field_outside(value b, mlsize_t i) {
 /* The variables of a closure run from its closure info's start of
  * environment to the end of its block; an infix pointer's block starts
  * its offset earlier.  Below that start lie code pointers. */
-static int infix_env_outside(value env, mlsize_t i) {
+static inline int infix_env_outside(value env, mlsize_t i) {
   header_t hd = hd_val(env);
   if (hd_tag(hd) != INFIX_TAG) return 1;   /* the toplevel's atom */
   value base = env - (value)infix_offset_hd(hd);
@@ -136,7 +136,7 @@ static inline int env_outside(value env, mlsize_t i) {
   do { if (UC_ILL_TYPED(env_outside(env, (mlsize_t)(i)))) goto ill_typed_env; } while (0)
 /* OFFSETCLOSURE: env + ofs words must be env's closure or one of its infix
  * pointers (recursive functions defined together). */
-static int offset_outside(value env, intnat ofs) {
+static inline int offset_outside(value env, intnat ofs) {
   header_t hd = hd_val(env);
   value base = env;
   if (hd_tag(hd) == INFIX_TAG) base = env - (value)infix_offset_hd(hd);
