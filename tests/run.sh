@@ -91,6 +91,24 @@ data[code[1] + 40: code[1] + 44] = (0x7fff).to_bytes(4, 'little')
 open(sys.argv[2], 'wb').write(data)
 PY
 expect_refusal refuse_bad_opcode corrupt.byte "malformed CODE section"
+# a function entry without its RESTART: a partial application would resume
+# in the middle of the code before it
+python3 - good.byte norestart.byte <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+n = int.from_bytes(data[-16:-12], 'big')
+table = len(data) - 16 - 8 * n
+end = table; sections = []
+for i in reversed(range(n)):
+    e = data[table + 8 * i: table + 8 * i + 8]
+    ln = int.from_bytes(e[4:8], 'big'); end -= ln; sections.append((e[:4].decode(), end, ln))
+base, ln = [(s[1], s[2]) for s in sections if s[0] == 'CODE'][0]
+words = [int.from_bytes(data[base + 4 * i: base + 4 * i + 4], 'little') for i in range(ln // 4)]
+at = next(i for i in range(len(words) - 1) if words[i] == 41 and words[i + 1] == 42)   # RESTART; GRAB
+data[base + 4 * at: base + 4 * at + 4] = (0).to_bytes(4, 'little')                      # ACC0
+open(sys.argv[2], 'wb').write(data)
+PY
+expect_refusal refuse_grab_without_restart norestart.byte "GRAB without RESTART"
 cat >prim.ml <<'ML'
 external missing : int -> int = "ucaml_test_no_such_primitive"
 external missing2 : int -> int = "ucaml_test_other_missing"

@@ -118,6 +118,52 @@ static inline int field_outside(value b, mlsize_t i) {
 }
 #define CHECK_FIELD(b, i) \
   do { if (UC_ILL_TYPED(!is_block(b) || field_outside(b, (mlsize_t)(i)))) goto ill_typed_field; } while (0)
+/* The variables of a closure run from its closure info's start of
+ * environment to the end of its block; an infix pointer's block starts
+ * its offset earlier.  Below that start lie code pointers. */
+static inline int infix_env_outside(value env, mlsize_t i) {
+  header_t hd = hd_val(env);
+  if (hd_tag(hd) != INFIX_TAG) return 1;   /* the toplevel's atom */
+  value base = env - (value)infix_offset_hd(hd);
+  return wosize_val(base) - hd_wosize(hd) <= i || i < start_env_closinfo(closinfo_val(env));
+}
+static inline int env_outside(value env, mlsize_t i) {
+  header_t hd = hd_val(env);
+  if (hd_tag(hd) != CLOSURE_TAG) return infix_env_outside(env, i);
+  return hd_wosize(hd) <= i || i < start_env_closinfo(closinfo_val(env));
+}
+#define CHECK_ENV(i) \
+  do { if (UC_ILL_TYPED(env_outside(env, (mlsize_t)(i)))) goto ill_typed_env; } while (0)
+/* OFFSETCLOSURE: env + ofs words must be env's closure or one of its infix
+ * pointers (recursive functions defined together). */
+static inline int offset_outside(value env, intnat ofs) {
+  header_t hd = hd_val(env);
+  value base = env;
+  if (hd_tag(hd) == INFIX_TAG) base = env - (value)infix_offset_hd(hd);
+  else if (hd_tag(hd) != CLOSURE_TAG) return 1;
+  intnat at = (env - base) / (intnat)WORD_BYTES + ofs;
+  if (at == 0) return 0;
+  if (at < 0 || (uintnat)at >= wosize_val(base)) return 1;
+  header_t target = (header_t)field(base, at - 1);
+  return hd_tag(target) != INFIX_TAG || hd_wosize(target) != (mlsize_t)at;
+}
+#define CHECK_OFFSET(ofs) \
+  do { if (UC_ILL_TYPED(offset_outside(env, (ofs)))) goto ill_typed_env; } while (0)
+/* Bytes of a string, floats of a float array, boxed floats. */
+#define CHECK_BYTE(s, i)                                                       \
+  do {                                                                         \
+    if (UC_ILL_TYPED(!is_block(s) || tag_val(s) != STRING_TAG ||               \
+                     (uintnat)(i) >= string_length(s)))                        \
+      goto ill_typed_byte;                                                     \
+  } while (0)
+#define CHECK_FLOAT_FIELD(b, i)                                                \
+  do {                                                                         \
+    if (UC_ILL_TYPED(!is_block(b) || tag_val(b) != DOUBLE_ARRAY_TAG ||         \
+                     (uintnat)(i) >= wosize_val(b) / DOUBLE_WOSIZE))            \
+      goto ill_typed_field;                                                    \
+  } while (0)
+#define CHECK_FLOAT(f) \
+  do { if (UC_ILL_TYPED(!is_block(f) || tag_val(f) != DOUBLE_TAG)) goto ill_typed_float; } while (0)
 
 /* Save the live registers on the stack so a collection sees them. */
 #define SAVE_FOR_GC \
@@ -228,16 +274,16 @@ static value run(code_t pc, value *boundary, int raised) {
     CASE(PUSHACC) : *--sp = accu; accu = sp[*pc++]; NEXT;
     CASE(POP) : sp += *pc++; NEXT;
     CASE(ASSIGN) : sp[*pc++] = accu; accu = VAL_UNIT; NEXT;
-    CASE(ENVACC1) : accu = field(env, 1); NEXT;
-    CASE(ENVACC2) : accu = field(env, 2); NEXT;
-    CASE(ENVACC3) : accu = field(env, 3); NEXT;
-    CASE(ENVACC4) : accu = field(env, 4); NEXT;
-    CASE(ENVACC) : accu = field(env, *pc++); NEXT;
-    CASE(PUSHENVACC1) : *--sp = accu; accu = field(env, 1); NEXT;
-    CASE(PUSHENVACC2) : *--sp = accu; accu = field(env, 2); NEXT;
-    CASE(PUSHENVACC3) : *--sp = accu; accu = field(env, 3); NEXT;
-    CASE(PUSHENVACC4) : *--sp = accu; accu = field(env, 4); NEXT;
-    CASE(PUSHENVACC) : *--sp = accu; accu = field(env, *pc++); NEXT;
+    CASE(ENVACC1) : CHECK_ENV(1); accu = field(env, 1); NEXT;
+    CASE(ENVACC2) : CHECK_ENV(2); accu = field(env, 2); NEXT;
+    CASE(ENVACC3) : CHECK_ENV(3); accu = field(env, 3); NEXT;
+    CASE(ENVACC4) : CHECK_ENV(4); accu = field(env, 4); NEXT;
+    CASE(ENVACC) : CHECK_ENV(*pc); accu = field(env, *pc++); NEXT;
+    CASE(PUSHENVACC1) : *--sp = accu; CHECK_ENV(1); accu = field(env, 1); NEXT;
+    CASE(PUSHENVACC2) : *--sp = accu; CHECK_ENV(2); accu = field(env, 2); NEXT;
+    CASE(PUSHENVACC3) : *--sp = accu; CHECK_ENV(3); accu = field(env, 3); NEXT;
+    CASE(PUSHENVACC4) : *--sp = accu; CHECK_ENV(4); accu = field(env, 4); NEXT;
+    CASE(PUSHENVACC) : *--sp = accu; CHECK_ENV(*pc); accu = field(env, *pc++); NEXT;
 
     /* Function application */
     CASE(PUSH_RETADDR) :
@@ -352,7 +398,9 @@ static value run(code_t pc, value *boundary, int raised) {
         sp += 3;
       }
       NEXT;
-    CASE(RESTART) : {
+    CASE(RESTART) : {   /* env: a partial application made by GRAB */
+      if (UC_ILL_TYPED(!is_block(env) || tag_val(env) != CLOSURE_TAG || wosize_val(env) < 3))
+        goto ill_typed_env;
       mlsize_t nargs = wosize_val(env) - 3;
       if (sp - nargs < stack_threshold) goto stack_overflow;
       sp -= nargs;
@@ -430,20 +478,22 @@ static value run(code_t pc, value *boundary, int raised) {
       NEXT;
     }
     CASE(PUSHOFFSETCLOSURE) : *--sp = accu; /* fall through */
-    CASE(OFFSETCLOSURE) : accu = env + *pc++ * (value)WORD_BYTES; NEXT;
+    CASE(OFFSETCLOSURE) : CHECK_OFFSET(*pc); accu = env + *pc++ * (value)WORD_BYTES; NEXT;
     CASE(PUSHOFFSETCLOSUREM3) : *--sp = accu; /* fall through */
-    CASE(OFFSETCLOSUREM3) : accu = env - 3 * (value)WORD_BYTES; NEXT;
+    CASE(OFFSETCLOSUREM3) : CHECK_OFFSET(-3); accu = env - 3 * (value)WORD_BYTES; NEXT;
     CASE(PUSHOFFSETCLOSURE0) : *--sp = accu; /* fall through */
     CASE(OFFSETCLOSURE0) : accu = env; NEXT;
     CASE(PUSHOFFSETCLOSURE3) : *--sp = accu; /* fall through */
-    CASE(OFFSETCLOSURE3) : accu = env + 3 * (value)WORD_BYTES; NEXT;
+    CASE(OFFSETCLOSURE3) : CHECK_OFFSET(3); accu = env + 3 * (value)WORD_BYTES; NEXT;
 
     /* Globals */
     CASE(PUSHGETGLOBAL) : *--sp = accu; /* fall through */
     CASE(GETGLOBAL) : accu = field(uc_global_data, *pc++); NEXT;
     CASE(PUSHGETGLOBALFIELD) : *--sp = accu; /* fall through */
     CASE(GETGLOBALFIELD) :
-      accu = field(field(uc_global_data, pc[0]), pc[1]);
+      accu = field(uc_global_data, pc[0]);
+      CHECK_FIELD(accu, pc[1]);
+      accu = field(accu, pc[1]);
       pc += 2;
       NEXT;
     CASE(SETGLOBAL) :
@@ -509,6 +559,8 @@ static value run(code_t pc, value *boundary, int raised) {
     }
     CASE(MAKEFLOATBLOCK) : {
       mlsize_t n = (mlsize_t)*pc++;
+      CHECK_FLOAT(accu);
+      for (mlsize_t i = 1; i < n; i++) CHECK_FLOAT(sp[i - 1]);
       value b;
       if (n * DOUBLE_WOSIZE <= MAX_YOUNG_WOSIZE) ALLOC_SMALL(b, n * DOUBLE_WOSIZE, DOUBLE_ARRAY_TAG);
       else ALLOC_MAJOR(b, n * DOUBLE_WOSIZE, DOUBLE_ARRAY_TAG);
@@ -523,6 +575,7 @@ static value run(code_t pc, value *boundary, int raised) {
     CASE(GETFIELD3) : CHECK_FIELD(accu, 3); accu = field(accu, 3); NEXT;
     CASE(GETFIELD) : CHECK_FIELD(accu, *pc); accu = field(accu, *pc++); NEXT;
     CASE(GETFLOATFIELD) : {
+      CHECK_FLOAT_FIELD(accu, *pc);
       double d = double_field(accu, (mlsize_t)*pc++);
       ALLOC_SMALL(accu, DOUBLE_WOSIZE, DOUBLE_TAG);
       store_double_val(accu, d);
@@ -554,28 +607,39 @@ static value run(code_t pc, value *boundary, int raised) {
       accu = VAL_UNIT;
       NEXT;
     CASE(SETFLOATFIELD) :
+      CHECK_FLOAT_FIELD(accu, *pc);
+      CHECK_FLOAT(sp[0]);
       store_double_field(accu, (mlsize_t)*pc++, double_val(*sp++));
       accu = VAL_UNIT;
       NEXT;
 
-    /* Arrays and strings (bounds are checked by the compiled code) */
+    /* Arrays and strings (bounds are checked by the compiled code, and
+     * here again: the code may be unsafe or hostile) */
     CASE(VECTLENGTH) : {
+      if (UC_ILL_TYPED(!is_block(accu))) goto ill_typed_field;
       mlsize_t size = wosize_val(accu);
       if (tag_val(accu) == DOUBLE_ARRAY_TAG) size /= DOUBLE_WOSIZE;
       accu = val_long(size);
       NEXT;
     }
-    CASE(GETVECTITEM) : accu = field(accu, long_val(sp[0])); sp += 1; NEXT;
+    CASE(GETVECTITEM) :
+      CHECK_FIELD(accu, long_val(sp[0]));
+      accu = field(accu, long_val(sp[0]));
+      sp += 1;
+      NEXT;
     CASE(SETVECTITEM) :
+      CHECK_FIELD(accu, long_val(sp[0]));
       uc_modify(&field(accu, long_val(sp[0])), sp[1]);
       accu = VAL_UNIT;
       sp += 2;
       NEXT;
     CASE(GETSTRINGCHAR) : CASE(GETBYTESCHAR) :
+      CHECK_BYTE(accu, long_val(sp[0]));
       accu = val_int(bytes_ptr(accu)[long_val(sp[0])]);
       sp += 1;
       NEXT;
     CASE(SETBYTESCHAR) :
+      CHECK_BYTE(accu, long_val(sp[0]));
       bytes_ptr(accu)[long_val(sp[0])] = (unsigned char)long_val(sp[1]);
       sp += 2;
       accu = VAL_UNIT;
@@ -613,6 +677,9 @@ static value run(code_t pc, value *boundary, int raised) {
         pc--;   /* come back here once the finalisers have run */
         goto pending_actions;
       }
+      /* the innermost handler: code that pops other slots as a trap frame
+       * could make a later raise jump anywhere */
+      if (UC_ILL_TYPED(sp != trap_sp)) goto corrupt_trap;
       trap_sp = TRAP_LINK(sp);
       sp += 4;
       NEXT;
@@ -627,6 +694,10 @@ static value run(code_t pc, value *boundary, int raised) {
         uc_stack_sp = boundary;
         return make_exception_result(accu);
       }
+      /* a handler popped without POPTRAP (its function returned) */
+      if (UC_ILL_TYPED(trap_sp < sp ||
+                       (uintnat)((code_t)trap_sp[0] - uc_prog.code) >= uc_prog.code_words))
+        goto corrupt_trap;
       sp = trap_sp;
       pc = (code_t)sp[0];
       trap_sp = TRAP_LINK(sp);
@@ -752,6 +823,7 @@ static value run(code_t pc, value *boundary, int raised) {
     CASE(UGEINT) : accu = val_bool((uintnat)accu >= (uintnat)*sp++); NEXT;
     CASE(OFFSETINT) : accu = (value)((uintnat)accu + ((uintnat)(intnat)*pc++ << 1)); NEXT;
     CASE(OFFSETREF) :
+      CHECK_FIELD(accu, 0);
       field(accu, 0) = (value)((uintnat)field(accu, 0) + ((uintnat)(intnat)*pc++ << 1));
       accu = VAL_UNIT;
       NEXT;
@@ -773,7 +845,11 @@ static value run(code_t pc, value *boundary, int raised) {
 
     /* Objects: methods are looked up by binary search in the class's
      * table; the code is read-only, so there is no inline cache. */
-    CASE(GETMETHOD) : accu = field(field(sp[0], 0), int_val(accu)); NEXT;
+    CASE(GETMETHOD) :
+      CHECK_FIELD(sp[0], 0);
+      CHECK_FIELD(field(sp[0], 0), int_val(accu));
+      accu = field(field(sp[0], 0), int_val(accu));
+      NEXT;
     CASE(GETPUBMET) :
       *--sp = accu;
       accu = val_int(*pc);
@@ -819,6 +895,18 @@ ill_typed_field:
 ill_typed_match:
   SETUP_C_CALL;
   uc_invalid_argument("ill-typed value: matched but outside its type");
+ill_typed_env:
+  SETUP_C_CALL;
+  uc_invalid_argument("ill-typed value: closure access outside its closure");
+ill_typed_byte:
+  SETUP_C_CALL;
+  uc_invalid_argument("ill-typed value: byte access outside a string");
+ill_typed_float:
+  SETUP_C_CALL;
+  uc_invalid_argument("ill-typed value: not a float");
+corrupt_trap:   /* no handler to go on with */
+  uc_stack_sp = sp;
+  uc_fatal("ill-formed program: exception handlers do not match the stack");
 stack_overflow:
   uc_stack_sp = sp;
   accu = field(uc_global_data, EXN_STACK_OVERFLOW);

@@ -9,6 +9,7 @@
 #include "numfmt.h"
 #include "gc.h"
 #include "fail.h"
+#include "prim.h"
 #include "port.h"
 
 /* ---- printf-style formatting ---- */
@@ -215,7 +216,7 @@ value uc_format_double(value fmt, double d) {
   char cfmt[MAX_FLOAT_FORMAT];
   struct float_spec spec;
   struct uc_decimal x;
-  mlsize_t len = string_length(fmt);
+  mlsize_t len = string_length(uc_string_arg(fmt));
   if (len >= sizeof cfmt) uc_invalid_argument("format_float");
   memcpy(cfmt, string_ptr(fmt), len);
   cfmt[len] = 0;
@@ -428,7 +429,7 @@ static int parse_without_underscores(const char *buf, const char *end, double *o
 
 double uc_parse_double(value s) {
   char local[64];
-  mlsize_t len = string_length(s);
+  mlsize_t len = string_length(uc_string_arg(s));
   char *buf = len < sizeof local ? local : port_alloc(len + 1);
   if (buf == NULL) uc_raise_out_of_memory();
   const char *src = string_ptr(s);

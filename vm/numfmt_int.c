@@ -2,6 +2,7 @@
 #include "numfmt.h"
 #include "gc.h"
 #include "fail.h"
+#include "prim.h"
 
 /* ---- Formatting ----
  *
@@ -209,6 +210,7 @@ static void layout_write(const struct int_layout *l, char *dst) {
 value uc_format_integer(value fmt, const char *c_length, int arg_bits,
                         int64_t sval, uint64_t uval) {
   char c_format[OCAMLRUN_FORMAT_BUFFER];
+  uc_string_arg(fmt);
   build_c_format(fmt, c_length, c_format);
   char last = string_ptr(fmt)[string_length(fmt) - 1];
   uint64_t arg = is_integer_conversion(last) && last != 'd' && last != 'i' ? uval : (uint64_t)sval;
@@ -255,6 +257,7 @@ static const char *parse_sign_base(const char *p, const char *end, int *negative
 }
 
 uint64_t uc_parse_integer(value s, int nbits, const char *errmsg) {
+  uc_string_arg(s);
   const char *p = string_ptr(s), *end = p + string_length(s);
   int negative, is_signed;
   unsigned base;

@@ -381,6 +381,8 @@ static int convert_flags(value list) {
   static const int bits[] = {MARSHAL_NO_SHARING, MARSHAL_CLOSURES, MARSHAL_COMPAT_32};
   int flags = 0;
   for (; is_block(list); list = field(list, 1)) {
+    if (!uc_in_value_area(list) || tag_val(list) >= NO_SCAN_TAG || wosize_val(list) < 2)
+      uc_invalid_argument("ill-typed value: not a list of marshalling flags");
     intnat i = long_val(field(list, 0));
     if (i >= 0 && i < 3) flags |= bits[i];
   }

@@ -30,9 +30,11 @@ struct marshal_header {
 };
 
 /* Pending work: store `count` values at dest[0..]; give the object at
- * `dest` a fresh id once its first two fields are known; or turn the closure
- * at *dest into a pointer `count` bytes inside it, once it is read. */
-enum { OP_READ, OP_FRESH_OID, OP_SHIFT };
+ * `dest` a fresh id once its first two fields are known; turn the closure
+ * at *dest into a pointer `count` bytes inside it, once it is read; or
+ * check that the closure at dest starts with a code pointer and a closure
+ * info. */
+enum { OP_READ, OP_FRESH_OID, OP_SHIFT, OP_CODE };
 struct intern_item {
   value *dest;
   uintnat count;
@@ -293,8 +295,15 @@ static value read_code_pointer(void) {
       memcmp(digest, uc_code_digest(), 16) == 0)
     return (value)(code + ofs);
   value *placeholder = uc_named_value("Debugger.function_placeholder");
-  if (placeholder != NULL) return *placeholder;
+  /* as ocamlrun does, the placeholder function's code stands for it */
+  if (placeholder != NULL && is_block(*placeholder) && tag_val(*placeholder) == CLOSURE_TAG)
+    return field(*placeholder, 0);
   unknown_code(digest);
+}
+
+static int is_code_pointer(value v) {
+  const int32_t *p = (const int32_t *)v;
+  return uc_prog.code != NULL && p >= uc_prog.code && p < uc_prog.code + uc_prog.code_words;
 }
 
 /* Applies an infix offset, checking it names an entry of the closure. */
@@ -306,7 +315,8 @@ static void shift_to_infix(value *dest, uintnat ofs) {
       k == 0 || k >= wosize_val(base))
     intern_fail(MSG_ILL_FORMED);
   header_t hd = (header_t)field(base, k - 1);
-  if (hd_tag(hd) != INFIX_TAG || hd_wosize(hd) != k) intern_fail(MSG_ILL_FORMED);
+  if (hd_tag(hd) != INFIX_TAG || hd_wosize(hd) != k || !is_code_pointer(field(base, k)))
+    intern_fail(MSG_ILL_FORMED);
   *dest = base + (value)ofs;
 }
 
@@ -329,6 +339,10 @@ static value read_block(tag_t tag, mlsize_t size) {
   if (tag == OBJECT_TAG) {
     if (size > 2) push(OP_READ, &field(v, 2), size - 2);
     push(OP_FRESH_OID, (value *)v, 0);
+    push(OP_READ, &field(v, 0), 2);
+  } else if (tag == CLOSURE_TAG) {   /* the interpreter trusts fields 0 and 1 */
+    if (size > 2) push(OP_READ, &field(v, 2), size - 2);
+    push(OP_CODE, (value *)v, 0);
     push(OP_READ, &field(v, 0), 2);
   } else {
     push(OP_READ, &field(v, 0), size);
@@ -501,6 +515,15 @@ static value intern_parse(void) {
     if (top->op == OP_FRESH_OID) {
       ist.sp--;
       refresh_oid((value)top->dest);
+      continue;
+    }
+    if (top->op == OP_CODE) {
+      ist.sp--;
+      value clos = (value)top->dest;
+      if (!is_code_pointer(field(clos, 0)) || !is_long(closinfo_val(clos)) ||
+          start_env_closinfo(closinfo_val(clos)) < 2 ||
+          start_env_closinfo(closinfo_val(clos)) > wosize_val(clos))
+        intern_fail(MSG_ILL_FORMED);
       continue;
     }
     if (top->op == OP_SHIFT) {

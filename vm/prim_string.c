@@ -94,6 +94,8 @@ PRIM value caml_bytes_set64(value s, value index, value v) {
 /* Equal strings have equal blocks: the padding is a function of the length. */
 PRIM value caml_string_equal(value s1, value s2) {
   if (s1 == s2) return VAL_TRUE;
+  uc_string_arg(s1);
+  uc_string_arg(s2);
   if (wosize_val(s1) != wosize_val(s2)) return VAL_FALSE;
   return val_bool(memcmp((void *)s1, (void *)s2, bosize_val(s1)) == 0);
 }
@@ -111,8 +113,8 @@ static int compare_bytes(value s1, value s2) {
   mlsize_t len1, len2;
   int res;
   if (s1 == s2) return 0;
-  len1 = string_length(s1);
-  len2 = string_length(s2);
+  len1 = string_length(uc_string_arg(s1));
+  len2 = string_length(uc_string_arg(s2));
   res = memcmp((void *)s1, (void *)s2, len1 < len2 ? len1 : len2);
   if (res != 0) return res < 0 ? -1 : 1;
   if (len1 != len2) return len1 < len2 ? -1 : 1;
@@ -138,10 +140,19 @@ PRIM value caml_bytes_greaterequal(value s1, value s2) {
   return val_bool(compare_bytes(s1, s2) >= 0);
 }
 
-/* Bounds are checked by the OCaml callers; regions may overlap. */
+/* The bytes ofs .. ofs + len - 1 of s, checked to lie inside it: the OCaml
+ * callers check them, but Bytes.unsafe_blit or hostile code need not. */
+static unsigned char *checked_range(value s, value ofs, value len) {
+  intnat o = long_val(ofs), n = long_val(len);
+  if (o < 0 || n < 0 || (uintnat)o + (uintnat)n > string_length(uc_string_arg(s)))
+    uc_invalid_argument("ill-typed value: range outside a string");
+  return bytes_ptr(s) + o;
+}
+
+/* Regions may overlap. */
 PRIM value caml_blit_bytes(value src, value src_ofs, value dst, value dst_ofs, value len) {
-  memmove(bytes_ptr(dst) + long_val(dst_ofs), bytes_ptr(src) + long_val(src_ofs),
-          (size_t)long_val(len));
+  unsigned char *to = checked_range(dst, dst_ofs, len);
+  memmove(to, checked_range(src, src_ofs, len), (size_t)long_val(len));
   return VAL_UNIT;
 }
 
@@ -150,7 +161,7 @@ PRIM value caml_blit_string(value src, value src_ofs, value dst, value dst_ofs, 
 }
 
 PRIM value caml_fill_bytes(value s, value ofs, value len, value c) {
-  memset(bytes_ptr(s) + long_val(ofs), (unsigned char)long_val(c), (size_t)long_val(len));
+  memset(checked_range(s, ofs, len), (unsigned char)long_val(c), (size_t)long_val(len));
   return VAL_UNIT;
 }
 

@@ -295,15 +295,22 @@ static int step(struct stack_check *s, size_t at, long long *hp) {
   case OP_APPLY: need = a + 3; delta = -(a + 3); break;
   case OP_APPLY1: case OP_APPLY2: case OP_APPLY3:
     need = op - OP_APPLY1 + 1; delta = -need; break;
+  /* A tail call or a return pops the whole frame: one that left slots
+   * would have the callee return to a slot that is not a return address. */
   case OP_APPTERM:
     need = k[at + 2];
     if (a > need) return fail(s->c, at, "APPTERM with more arguments than its frame");
+    if (h > need) return fail(s->c, at, "APPTERM that does not pop the whole frame");
     falls = 0; break;
   case OP_APPTERM1: case OP_APPTERM2: case OP_APPTERM3:
     need = a;
     if (a < op - OP_APPTERM1 + 1) return fail(s->c, at, "APPTERM with more arguments than its frame");
+    if (h > need) return fail(s->c, at, "APPTERM that does not pop the whole frame");
     falls = 0; break;
-  case OP_RETURN: need = a; falls = 0; break;
+  case OP_RETURN:
+    need = a;
+    if (h > need) return fail(s->c, at, "RETURN that does not pop the whole frame");
+    falls = 0; break;
   case OP_RESTART:   /* entered from partial applications only, at run time */
     return 2;
   case OP_CLOSURE:   /* the accumulator and a - 1 stack slots go into it */
@@ -363,6 +370,13 @@ static int sweep(struct stack_check *s) {
   size_t len = s->c->len, idx = 0;
   long long h = -1;   /* -1: not reached (yet) */
   for (size_t at = 0; at < len; at += uc_instr_length(k, at, len)) {
+    /* RESTART; GRAB n is the entry of a function of n + 1 arguments: only
+     * partial applications made by the GRAB resume at the RESTART, no jump
+     * or closure reaches it and nothing falls into it (RESTART takes the
+     * closure in env for a partial application). */
+    if (k[at] == OP_RESTART &&
+        (bit(s->is_target, at) || h >= 0 || at + 1 >= len || k[at + 1] != OP_GRAB))
+      return fail(s->c, at, "RESTART not at a function entry");
     if (bit(s->is_target, at)) {
       if (h >= 0 && !meet_index(s, at, at, idx, h)) return 0;
       h = s->height[idx] == UNKNOWN ? -1 : s->height[idx];

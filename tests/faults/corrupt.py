@@ -5,7 +5,11 @@ one way, for the verifier's refusal tests:
 MODE: return-underflow (first RETURN pops far more than its frame),
 acc-beyond (first ACC reads far below its frame), pop-underflow (first POP
 pops far more), off-the-end (the last instruction falls through past the
-code), join (a PUSH put before a BRANCH: heights differ where it lands)."""
+code), join (a PUSH put before a BRANCH: heights differ where it lands),
+return-short (a RETURN pops one slot less than its frame: the caller
+would resume at a local), appterm-short (the same for a tail call),
+fall-into-restart (the RETURN before a function's RESTART becomes a POP:
+the code falls into the RESTART)."""
 import re, struct, sys, os
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -67,6 +71,16 @@ elif mode == 'join':
              if code[s] in (op['CONST0'], op['CONST1'], op['ACC0'])
              and code[starts[i + 1]] == op['BRANCH'])
     code[a] = op['PUSH']
+elif mode == 'return-short':
+    code[next(a for a in starts if code[a] == op['RETURN'] and code[a + 1] > 0) + 1] -= 1
+elif mode == 'appterm-short':
+    a = next(a for a in starts if code[a] in (op['APPTERM1'], op['APPTERM2'], op['APPTERM3'])
+             and code[a + 1] > code[a] - op['APPTERM1'] + 1)
+    code[a + 1] -= 1
+elif mode == 'fall-into-restart':
+    a = next(s for i, s in enumerate(starts[:-1])
+             if code[s] == op['RETURN'] and code[starts[i + 1]] == op['RESTART'])
+    code[a] = op['POP']
 else:
     sys.exit('unknown mode ' + mode)
 data[base:base + length] = struct.pack('<%di' % len(code), *code)

@@ -13,12 +13,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT INT TERM
-for src in tests/cases/hello.ml tests/cases/ill_typed.ml bench/programs/closures.ml \
+progs=
+for src in tests/cases/hello.ml tests/cases/ill_typed.ml tests/cases/ill_typed_access.ml \
+           tests/cases/marshal_dense.ml tests/cases/int_formats.ml \
+           tests/cases/printf_format_hashtbl.ml tests/cases/gc_churn.ml bench/programs/closures.ml \
            bench/programs/hashtbl_bench.ml bench/programs/printf_bench.ml; do
   name=$(basename "$src" .ml)
   (cd "$work" && cp "$root/$src" . && ocamlc "$name.ml" -o "$name.byte") || exit 2
+  progs="$progs $work/$name.byte"
 done
-progs="$work/hello.byte $work/ill_typed.byte $work/closures.byte $work/hashtbl_bench.byte $work/printf_bench.byte"
 pass=0; fail=0
 run() {   # name count runner
   out=$(python3 "$root/tests/faults/mutate.py" --count "$2" --seed "$seed" "$3" $progs)

@@ -5,8 +5,9 @@ exception or a normal end.
   mutate.py [--count N] [--seed S] [--timeout T] RUNNER PROG.byte...
 RUNNER is a command line (e.g. "./ucaml exec").  Mutants, chosen by the seed
 (deterministic; CI uses a fixed one, long hunts a random one): bit flips and
-random words in the CODE and DATA sections, truncations, edits of the
-section table.  Prints one line per death and 'N passed, N failed'."""
+random words (any, an opcode or small operand, a SWITCH's sizes) in the
+CODE and DATA sections, truncations, edits of the section table (a bit,
+a length, two lengths swapped, the count).  Prints one line per death and 'N passed, N failed'."""
 import os, random, shlex, subprocess, sys, tempfile
 
 def sections(data):
@@ -30,7 +31,10 @@ def mutant(data, rng):
         for _ in range(rng.randint(1, 4)):
             at = base + rng.randrange(length)
             if kind == 'code-bit': data[at] ^= 1 << rng.randrange(8)
-            else: data[at & ~3:(at & ~3) + 4] = rng.getrandbits(32).to_bytes(4, 'little')
+            else:   # a random word, an opcode or small operand, a SWITCH's sizes
+                word = rng.choice([rng.getrandbits(32), rng.randrange(150), rng.randrange(-8, 300) & 0xFFFFFFFF,
+                                   rng.randrange(1 << 15) << 16 | rng.randrange(64)])
+                data[at & ~3:(at & ~3) + 4] = word.to_bytes(4, 'little')
     elif kind.startswith('data') and 'DATA' in secs:
         base, length, _ = secs['DATA']
         for _ in range(rng.randint(1, 4)):
@@ -39,11 +43,23 @@ def mutant(data, rng):
             else: data[at] = rng.randrange(256)
     elif kind == 'truncate':
         data = data[:rng.randrange(len(data))]
-    else:
+    else:   # the section table: a bit of an entry, a length, two lengths swapped, the count
         name = rng.choice(list(secs))
         entry = secs[name][2]
-        at = entry + rng.randrange(8)
-        data[at] ^= 1 << rng.randrange(8)
+        how = rng.randrange(4)
+        if how == 0:
+            data[entry + rng.randrange(8)] ^= 1 << rng.randrange(8)
+        elif how == 1:
+            old = int.from_bytes(data[entry + 4:entry + 8], 'big')
+            new = max(0, old + rng.choice([-8, -4, -1, 1, 4, 8, rng.randrange(-old, old + 1)]))
+            data[entry + 4:entry + 8] = new.to_bytes(4, 'big')
+        elif how == 2:
+            other = secs[rng.choice(list(secs))][2]
+            a, b = data[entry + 4:entry + 8], data[other + 4:other + 8]
+            data[entry + 4:entry + 8], data[other + 4:other + 8] = b, a
+        else:
+            n = int.from_bytes(data[-16:-12], 'big')
+            data[-16:-12] = max(0, n + rng.choice([-2, -1, 1, 2])).to_bytes(4, 'big')
     return kind, bytes(data)
 
 def main():

@@ -44,7 +44,10 @@ printf 'let () = print_endline (String.concat " " (List.map string_of_int [1; 2;
 (cd "$d" && ocamlc p.ml -o p.byte) >/dev/null 2>&1
 for case in "return-underflow:stack underflow" "acc-beyond:stack underflow" \
             "pop-underflow:stack underflow" "off-the-end:code runs off the end" \
-            "join:inconsistent stack heights"; do
+            "join:inconsistent stack heights" \
+            "return-short:RETURN that does not pop the whole frame" \
+            "appterm-short:APPTERM that does not pop the whole frame" \
+            "fall-into-restart:RESTART not at a function entry"; do
   mode=${case%%:*}; msg=${case#*:}
   if ! python3 "$root/tests/faults/corrupt.py" "$mode" "$d/p.byte" "$d/$mode.byte" 2>"$d/py.log"; then
     ko "verifier $mode" "$(tail -1 "$d/py.log")"; continue
