@@ -40,6 +40,8 @@ $(BUILD)/primtable.h: $(PRIM_SRC) tools/gen_prims.sh
 
 # The xtensa-qemu board (cross-compiled VM, firmware images).
 include ports/xtensa-qemu/port.mk
+# The riscv32-qemu board (RV32IMC on QEMU's virt machine).
+include ports/riscv32-qemu/port.mk
 
 # The first thing to try: the HTTP unikernel on the emulated ESP-class
 # board, served to the host on 127.0.0.1:8080 (Ctrl-C stops it).
