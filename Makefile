@@ -1,5 +1,6 @@
 # ucaml: `make` builds ./ucaml (the host VM and command-line tool).
-#   make test       all tests (host 64- and 32-bit, sanitizers, xtensa-qemu)
+#   make test       all tests (host 64- and 32-bit, sanitizers, the boards)
+#   make xtensa     the VM for the xtensa-qemu board; make riscv32: riscv32-qemu
 #   make M32=1      a 32-bit host build in build/unix32/
 #   make SAN=1      an ASan+UBSan build in build/unix-san/
 CC ?= cc

@@ -30,8 +30,10 @@ build() {   # every configuration must compile warning-free
     if make -j2 $cfg ucaml >"$log_dir/build.$ok$ko" 2>&1; then ok=$((ok+1)); echo "PASS build $cfg"
     else ko=$((ko+1)); echo "FAIL build $cfg"; tail -20 "$log_dir/build.$ok$ko"; fi
   done
-  if make -j2 xtensa >"$log_dir/build.x" 2>&1; then ok=$((ok+1)); echo "PASS build xtensa"
-  else ko=$((ko+1)); echo "FAIL build xtensa"; tail -20 "$log_dir/build.x"; fi
+  for board in xtensa riscv32; do
+    if make -j2 $board >"$log_dir/build.$board" 2>&1; then ok=$((ok+1)); echo "PASS build $board"
+    else ko=$((ko+1)); echo "FAIL build $board"; tail -20 "$log_dir/build.$board"; fi
+  done
   echo "$ok passed, $ko failed"
   [ $ko = 0 ]
 }
@@ -54,6 +56,8 @@ suite host32-tests env RUNNER="$host32 exec" TESTS_SKIP=int_formats_native sh te
 # steps deep (5 MB of stack): more than the board's 320 KB of RAM
 # (str_backtrack_limit tests the bound there).
 suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_SKIP="gc_churn int_formats_native runparam str_hostile" sh tests/run.sh
+# The RISC-V board (ESP32-C3-like, 320 KB of RAM): the same skips.
+suite riscv32-tests env RUNNER="$root/tools/riscv32-ucaml.sh" TESTS_SKIP="gc_churn int_formats_native runparam str_hostile" sh tests/run.sh
 # Debian's compiler tools (ocamlc.byte, ocamlopt.byte, ocamldep, ...) under
 # ucaml and ocamlrun: same output and files.
 suite tools sh tests/tools/run.sh
