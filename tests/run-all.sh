@@ -81,6 +81,10 @@ suite conformance-asan env UBSAN_OPTIONS=halt_on_error=1 \
 suite conformance-xtensa env CONFORMANCE_ARGS="-j 2" XTENSA_PSRAM=32M TIMEOUT=300 XTENSA_TIMEOUT=300 \
   CONFORMANCE_EXTRA_SKIP="statmemprof_custom statmemprof_intern statmemprof_lists_in_minor" \
   sh tests/conformance.sh xtensa-qemu "$root/tools/xtensa-ucaml.sh"
+# The same on the RISC-V board (about 3 minutes with -j 2).
+suite conformance-riscv32 env CONFORMANCE_ARGS="-j 2" RISCV32_PSRAM=32M TIMEOUT=300 RISCV32_TIMEOUT=300 \
+  CONFORMANCE_EXTRA_SKIP="statmemprof_custom statmemprof_intern statmemprof_lists_in_minor" \
+  sh tests/conformance.sh riscv32-qemu "$root/tools/riscv32-ucaml.sh"
 suite devices sh tests/devices/run.sh
 suite net sh tests/net/run.sh
 suite device sh tests/net/device.sh
