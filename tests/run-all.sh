@@ -93,6 +93,9 @@ suite faults sh tests/faults/run.sh
 suite faults-asan env UBSAN_OPTIONS=halt_on_error=1 RUNNER="$root/build/unix-san/ucaml exec" sh tests/faults/run.sh
 suite faults-host32 env RUNNER="$host32 exec" sh tests/faults/run.sh
 suite faults-xtensa env RUNNER="$root/tools/xtensa-ucaml.sh" sh tests/faults/run.sh
+# sys_error: QEMU 7.2's RISC-V (ARM-compatible) semihosting keeps no error
+# number for a failed write, so a full disk reads "Input/output error" there.
+suite faults-riscv32 env RUNNER="$root/tools/riscv32-ucaml.sh" FAULTS_SKIP=sys_error sh tests/faults/run.sh
 # Mutants of real programs on the host, 32-bit, ASan and board builds.
 suite mutants sh tests/faults/mutants.sh
 suite fuzz sh tests/fuzz/run.sh --runs 20000 --seed 1

@@ -159,7 +159,9 @@ long port_write(int fd, const void *buf, size_t n)
   }
   long left = semi(SYS_WRITE, (uint32_t)f->handle, (uint32_t)(uintptr_t)buf, (uint32_t)n);
   if (left < 0 || (size_t)left > n) return -EIO;
-  if ((size_t)left == n) return -EIO;   /* failed; QEMU keeps no error number for it */
+  /* Nothing written: failed.  QEMU 7.2 keeps no error number for a failed
+   * read or write (a full disk is not told from other errors). */
+  if ((size_t)left == n) return -EIO;
   f->pos += (uint32_t)(n - (size_t)left);
   return (long)(n - (size_t)left);
 }
