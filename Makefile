@@ -1,5 +1,6 @@
 # ucaml: `make` builds ./ucaml (the host VM and command-line tool).
-#   make test       all tests (host 64- and 32-bit, sanitizers, xtensa-qemu)
+#   make test       all tests (host 64- and 32-bit, sanitizers, the boards)
+#   make xtensa     the VM for the xtensa-qemu board; make riscv32: riscv32-qemu
 #   make M32=1      a 32-bit host build in build/unix32/
 #   make SAN=1      an ASan+UBSan build in build/unix-san/
 CC ?= cc
@@ -42,6 +43,8 @@ $(BUILD)/primtable.h: $(PRIM_SRC) tools/gen_prims.sh
 
 # The xtensa-qemu board (cross-compiled VM, firmware images).
 include ports/xtensa-qemu/port.mk
+# The riscv32-qemu board (RV32IMC on QEMU's virt machine).
+include ports/riscv32-qemu/port.mk
 
 # The first thing to try: the HTTP unikernel on the emulated ESP-class
 # board, served to the host on 127.0.0.1:8080 (Ctrl-C stops it).

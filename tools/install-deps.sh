@@ -3,6 +3,7 @@
 # apt-get; otherwise it prints the command to run.
 pkgs="ocaml-nox ocaml-findlib ocaml-source gcc gcc-multilib qemu-user clang libclang-rt-14-dev make python3 time
       gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc gcc-12-source
+      gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
       liblwt-ocaml-dev libcstruct-ocaml-dev libcohttp-lwt-ocaml-dev curl wrk"
 missing=""
 for p in $pkgs; do

@@ -475,7 +475,7 @@ int cli_size(int argc, char **argv) {
     return 2;
   }
   char script[PATH_MAX];
-  snprintf(script, sizeof script, "%s/ports/xtensa-qemu/size.sh", cli_root());
+  snprintf(script, sizeof script, "%s/tools/board-size.sh", cli_root());
   char *args[] = {script, argv[0], NULL};
   return run_command(args, NULL);
 }

@@ -3,6 +3,7 @@
  *   ucaml exec [--heap N] [--stack N] prog.byte [args]   run bytecode
  *   ucaml run  [options] file.ml... [-- args]            compile, then run
  *   ucaml build --target xtensa-qemu file.ml -o app.elf  firmware image
+ *                 (or riscv32-qemu)
  *   ucaml size app.elf                                   flash/RAM use
  *   ucaml prog.byte [args]                               as `exec`
  */
@@ -22,7 +23,7 @@ static void usage(void) {
   fputs("usage: ucaml exec [--heap SIZE] [--stack SIZE] PROGRAM.byte [ARGS...]\n"
         "       ucaml run [--target T] [--heap SIZE] [--stack SIZE] [-package P] [-g]\n"
         "                 [--timeout SECONDS] [--forward HOSTPORT:BOARDPORT] FILE.ml... [-- ARGS...]\n"
-        "       ucaml build --target xtensa-qemu [-package P] FILE.ml... -o IMAGE.elf\n"
+        "       ucaml build --target xtensa-qemu|riscv32-qemu [-package P] FILE.ml... -o IMAGE.elf\n"
         "       ucaml size IMAGE.elf\n"
         "SIZE: bytes with an optional k/M suffix (heap: total heap limit; stack: VM stack).\n"
         "A program runs until it ends (a board: until Ctrl-C) unless --timeout is given.\n"

@@ -13,6 +13,7 @@
 
 #include "port.h"
 #include "portconfig.h"
+#include "bare.h"
 #include "xq.h"
 
 /* ---------------------------------------------------------------------- */
@@ -59,21 +60,10 @@ void port_init(void)
 
 /* ESP-IDF: exit status has no meaning there; log it, then esp_restart() or
  * park the task (vTaskDelete(NULL)). */
-extern const int ucaml_report __attribute__((weak));
-extern char __stack_bottom[], __stack_top[];
-static void report(int status);
-
 noreturn void port_exit(int status)
 {
   int32_t err;
-  if (&ucaml_report && ucaml_report) report(status);
-  if (xq_stack_high_water() >= (size_t)(__stack_top - __stack_bottom)) {
-    static const char msg[] = "ucaml: the C stack overflowed into the heap (link with a larger STACK_SIZE)\n";
-    port_write(2, msg, sizeof msg - 1);
-    if (status == 0) status = 134;
-  }
-  fflush(stdout);
-  fflush(stderr);
+  status = bare_exit_checks(status);
   simcall(SYS_EXIT, status & 0xff, 0, 0, &err);
   for (;;) { }
 }
@@ -117,190 +107,6 @@ void *port_heap_region(size_t want, size_t *got)
   return n ? __uc_heap_start : NULL;
 }
 
-/* port_alloc: first fit over the fixed pool [__uc_pool_start, __uc_pool_end).
- * Each block starts with an 8-byte header: its size in bytes including the
- * header (a multiple of 8, bit 0 set while in use) and the size of the block
- * before it (0 for the first), so that free() merges with both neighbours.
- * ESP-IDF: malloc/realloc/free (heap_caps). */
-struct blk { uint32_t size; uint32_t prev; };
-#define BLK_USED 1u
-static int pool_ready;
-static size_t pool_used, pool_peak;
-
-static void pool_count(long delta)
-{
-  pool_used += (size_t)delta;
-  if (pool_used > pool_peak) pool_peak = pool_used;
-}
-
-static struct blk *blk_next(struct blk *b)
-{
-  return (struct blk *)((char *)b + (b->size & ~BLK_USED));
-}
-
-static int blk_in_pool(struct blk *b) { return (char *)b < __uc_pool_end; }
-
-static void pool_init(void)
-{
-  struct blk *b = (struct blk *)__uc_pool_start;
-  b->size = (uint32_t)(__uc_pool_end - __uc_pool_start) & ~7u;
-  b->prev = 0;
-  pool_ready = 1;
-}
-
-/* Split block b (in use or about to be) so it is exactly `need` bytes if
- * the rest is big enough to be a block of its own. */
-static void blk_split(struct blk *b, uint32_t need)
-{
-  uint32_t size = b->size & ~BLK_USED;
-  if (size - need < 16) return;
-  struct blk *r = (struct blk *)((char *)b + need);
-  r->size = size - need;
-  r->prev = need;
-  b->size = need | (b->size & BLK_USED);
-  struct blk *n = blk_next(r);
-  if (blk_in_pool(n)) n->prev = r->size;
-}
-
-/* Merge free block b with the free blocks after it. */
-static void blk_merge_next(struct blk *b)
-{
-  struct blk *n = blk_next(b);
-  while (blk_in_pool(n) && !(n->size & BLK_USED)) {
-    b->size += n->size;
-    n = blk_next(b);
-  }
-  if (blk_in_pool(n)) n->prev = b->size & ~BLK_USED;
-}
-
-static uint32_t blk_need(size_t n)
-{
-  if (n > (size_t)(__uc_pool_end - __uc_pool_start)) return 0;
-  return (uint32_t)((n + sizeof(struct blk) + 7) & ~(size_t)7);
-}
-
-/* Small blocks are taken first-fit from the bottom of the pool, large ones
- * (VM stack, marshalling tables, bigarrays) from the top of the highest free
- * block that fits, so that short-lived small blocks do not split the space
- * the large ones grow into. */
-#define BLK_LARGE 512u
-
-static void *blk_take_low(struct blk *b, uint32_t need)
-{
-  blk_split(b, need);
-  b->size |= BLK_USED;
-  pool_count((long)(b->size & ~BLK_USED));
-  return b + 1;
-}
-
-static void *blk_take_high(struct blk *b, uint32_t need)
-{
-  uint32_t size = b->size;
-  if (size - need < 16) return blk_take_low(b, need);
-  struct blk *r = (struct blk *)((char *)b + (size - need));
-  b->size = size - need;
-  r->size = need | BLK_USED;
-  r->prev = size - need;
-  struct blk *n = blk_next(r);
-  if (blk_in_pool(n)) n->prev = need;
-  pool_count((long)need);
-  return r + 1;
-}
-
-void *port_alloc(size_t n)
-{
-  if (!pool_ready) pool_init();
-  uint32_t need = blk_need(n);
-  if (need == 0) return NULL;
-  struct blk *fit = NULL;
-  for (struct blk *b = (struct blk *)__uc_pool_start; blk_in_pool(b); b = blk_next(b)) {
-    if ((b->size & BLK_USED) || b->size < need) continue;
-    if (need < BLK_LARGE) return blk_take_low(b, need);
-    fit = b;
-  }
-  return fit ? blk_take_high(fit, need) : NULL;
-}
-
-void port_free(void *p)
-{
-  if (!p) return;
-  struct blk *b = (struct blk *)p - 1;
-  b->size &= ~BLK_USED;
-  pool_count(-(long)b->size);
-  blk_merge_next(b);
-  if (b->prev) {
-    struct blk *a = (struct blk *)((char *)b - b->prev);
-    if (!(a->size & BLK_USED)) blk_merge_next(a);
-  }
-}
-
-void *port_realloc(void *p, size_t n)
-{
-  if (!p) return port_alloc(n);
-  uint32_t need = blk_need(n);
-  if (need == 0) return NULL;
-  struct blk *b = (struct blk *)p - 1;
-  uint32_t size = b->size & ~BLK_USED, old = size;
-  if (size < need) {
-    /* Grow in place into a free successor if that is enough. */
-    struct blk *nx = blk_next(b);
-    if (blk_in_pool(nx) && !(nx->size & BLK_USED) && size + nx->size >= need) {
-      b->size = (size + nx->size) | BLK_USED;
-      nx = blk_next(b);
-      if (blk_in_pool(nx)) nx->prev = b->size & ~BLK_USED;
-      size = b->size & ~BLK_USED;
-    }
-  }
-  if (size >= need) {
-    blk_split(b, need);
-    struct blk *r = blk_next(b);
-    if (blk_in_pool(r) && !(r->size & BLK_USED)) blk_merge_next(r);
-    pool_count((long)(b->size & ~BLK_USED) - (long)old);
-    return p;
-  }
-  void *q = port_alloc(n);
-  if (!q) return NULL;
-  memcpy(q, p, size - sizeof(struct blk));
-  port_free(p);
-  return q;
-}
-
-/* Most bytes of the pool ever in use (for reports). */
-size_t xq_pool_peak(void) { return pool_peak; }
-
-/* Defined by interp.c in builds with -DUC_COUNT_BYTECODES. */
-extern uint64_t uc_bytecodes_executed __attribute__((weak));
-
-/* XTENSA_REPORT=1 images print their peak memory use at exit. */
-static void report(int status)
-{
-  char buf[240];
-  int n = snprintf(buf, sizeof buf,
-                   "ucaml-report: status %d, C stack peak %u/%u bytes, pool peak %u/%u bytes, "
-                   "heap region %u bytes, cycles %llu\n",
-                   status, (unsigned)xq_stack_high_water(),
-                   (unsigned)(__stack_top - __stack_bottom), (unsigned)pool_peak,
-                   (unsigned)(__uc_pool_end - __uc_pool_start),
-                   (unsigned)(__uc_heap_end - __uc_heap_start),
-                   (unsigned long long)xq_cycles());
-  if (n > 0) port_write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-  if (&uc_bytecodes_executed) {
-    n = snprintf(buf, sizeof buf, "ucaml-report: bytecodes %llu\n",
-                 (unsigned long long)uc_bytecodes_executed);
-    if (n > 0) port_write(2, buf, (size_t)n);
-  }
-}
-
-/* Deepest use of the C stack so far: start.S paints it with 0xa5. */
-size_t xq_stack_high_water(void)
-{
-  const uint32_t *p = (const uint32_t *)__stack_bottom;
-  const uint32_t *top = (const uint32_t *)__stack_top;
-  while (p < top && *p == 0xa5a5a5a5u) p++;
-  return (size_t)((const char *)top - (const char *)p);
-}
-
-/* ---------------------------------------------------------------------- */
 /* Descriptors.  ESP-IDF: read/write/open/close/lseek of its VFS (console on
  * UART or USB-CDC; files on SPIFFS/LittleFS/FAT, or raw esp_partition). */
 
@@ -373,39 +179,6 @@ int port_isatty(int fd) { return fd >= 0 && fd <= 2; }
 /* The semihosted console tells nothing of its size. */
 int port_terminal_rows(int fd) { return -1; }
 
-/* ESP-IDF: strerror(). */
-const char *port_error_message(int err)
-{
-  switch (err) {
-  case EPERM: return "Operation not permitted";
-  case ENOENT: return "No such file or directory";
-  case EIO: return "Input/output error";
-  case EBADF: return "Bad file descriptor";
-  case EAGAIN: return "Resource temporarily unavailable";
-  case ENOMEM: return "Cannot allocate memory";
-  case EACCES: return "Permission denied";
-  case EFAULT: return "Bad address";
-  case EEXIST: return "File exists";
-  case ENOTDIR: return "Not a directory";
-  case EISDIR: return "Is a directory";
-  case EINVAL: return "Invalid argument";
-  case EMFILE: return "Too many open files";
-  case EFBIG: return "File too large";
-  case ENOSPC: return "No space left on device";
-  case ESPIPE: return "Illegal seek";
-  case EROFS: return "Read-only file system";
-  case EPIPE: return "Broken pipe";
-  case ENAMETOOLONG: return "File name too long";
-  case ENOSYS: return "Function not implemented";
-  case ENOTEMPTY: return "Directory not empty";
-  case EOVERFLOW: return "Value too large for defined data type";
-  default: return "Unknown error";
-  }
-}
-
-int port_error_is_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
-int port_error_is_broken_pipe(int err) { return err == EPIPE; }
-
 /* ---------------------------------------------------------------------- */
 /* Files and directories.  Semihosting here offers only open/close/lseek on
  * host files, so existence is probed by opening.  ESP-IDF: stat(),
@@ -453,22 +226,10 @@ int port_readdir(const char *path, void (*f)(const char *name, void *ctx), void 
 int port_system(const char *command) { (void)command; return -ENOSYS; }
 
 /* ---------------------------------------------------------------------- */
-/* Environment and time */
+/* Time */
 
-/* "NAME=value" strings baked into the image (NULL-terminated), if any.
- * ESP-IDF: the same table, or values kept in NVS (nvs_get_str). */
-extern const char *const ucaml_environ[] __attribute__((weak));
 /* Seconds since the epoch at boot, baked in at build time (0 if not). */
 extern const uint32_t ucaml_epoch_base __attribute__((weak));
-
-const char *port_getenv(const char *name)
-{
-  if (!ucaml_environ) return NULL;
-  size_t len = strlen(name);
-  for (const char *const *e = ucaml_environ; *e; e++)
-    if (strncmp(*e, name, len) == 0 && (*e)[len] == '=') return *e + len + 1;
-  return NULL;
-}
 
 static inline uint32_t ccount(void)
 {
@@ -482,7 +243,7 @@ static inline uint32_t ccount(void)
  * 17.9 s at 240 MHz); the VM reads it at every poll. */
 static uint32_t cc_last, cc_high;
 
-uint64_t xq_cycles(void)
+uint64_t bare_cycles(void)
 {
   uint32_t now = ccount();
   if (now < cc_last) cc_high++;
@@ -493,7 +254,7 @@ uint64_t xq_cycles(void)
 /* ESP-IDF: esp_timer_get_time() * 1000 (64-bit microseconds since boot). */
 uint64_t port_monotonic_ns(void)
 {
-  uint64_t c = xq_cycles();
+  uint64_t c = bare_cycles();
   uint64_t s = c / XQ_CPU_HZ, r = c % XQ_CPU_HZ;
   return s * 1000000000u + r * 1000000000u / XQ_CPU_HZ;
 }
@@ -510,66 +271,12 @@ double port_time(void)
  * ESP-IDF: esp_timer_get_time() (or the task's run-time counter). */
 double port_cpu_time(void) { return (double)port_monotonic_ns() * 1e-9; }
 
-/* NOT cryptographically secure: a fixed-seeded xorshift generator mixed with
- * CCOUNT (deterministic under -icount).  ESP-IDF: esp_fill_random(), which
- * is a hardware RNG when the radio is on. */
-static uint32_t rng_state = 0x9e3779b9u;
-
-void port_random_seed(uint32_t *buf, int n)
-{
-  for (int i = 0; i < n; i++) {
-    uint32_t x = rng_state ^ (ccount() * 0x85ebca6bu);
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    rng_state = x ? x : 0x9e3779b9u;
-    buf[i] = x;
-  }
-}
-
 /* ---------------------------------------------------------------------- */
-/* Identity.  OCaml's Filename module treats every os_type but Win32 and
- * Cygwin as Unix; "/" separated paths are also what ESP-IDF's VFS uses. */
-
-const char *port_os_type(void) { return "Unix"; }
-
-extern const char ucaml_program_name[] __attribute__((weak));
-
-const char *port_executable_name(void)
-{
-  return ucaml_program_name ? ucaml_program_name : "";
-}
-
-/* ---------------------------------------------------------------------- */
-/* picolibc's stdio (used by the runtime for messages): unbuffered streams on
- * the semihosting console. ESP-IDF: its own stdout/stderr on the console. */
-
-static int con_put(char c, FILE *f)
-{
-  (void)f;
-  return port_write(f == stderr ? 2 : 1, &c, 1) == 1 ? (unsigned char)c : EOF;
-}
-
-static int con_get(FILE *f)
-{
-  (void)f;
-  unsigned char c;
-  long r = port_read(0, &c, 1);
-  return r == 1 ? c : EOF;
-}
-
-static FILE xq_stdin = FDEV_SETUP_STREAM(NULL, con_get, NULL, _FDEV_SETUP_READ);
-static FILE xq_stdout = FDEV_SETUP_STREAM(con_put, NULL, NULL, _FDEV_SETUP_WRITE);
-static FILE xq_stderr = FDEV_SETUP_STREAM(con_put, NULL, NULL, _FDEV_SETUP_WRITE);
-FILE *const stdin = &xq_stdin;
-FILE *const stdout = &xq_stdout;
-FILE *const stderr = &xq_stderr;
-
 /* Semihosting command line (QEMU -semihosting-config arg=...; without
  * those, QEMU passes the kernel file name and the words of -append).
  * Returns a NULL-terminated vector in one port_alloc block (pointers, then
  * strings, as QEMU writes them) and its length in *argc; NULL if none. */
-char **xq_host_argv(int *argc)
+char **bare_host_argv(int *argc)
 {
   int32_t err;
   int32_t n = simcall(SYS_ARGC, 0, 0, 0, &err);

@@ -31,16 +31,15 @@ XQ_SPECS := --specs=$(XQ_PICOLIBC)/picolibc.specs
 XQ_ARCH := -mtext-section-literals -mlongcalls
 XQ_CFLAGS := $(XQ_SPECS) -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter \
   -Os -g $(XQ_ARCH) -ffunction-sections -fdata-sections \
-  -I$(XQ_DIR) -Ivm -I$(XQ_BUILD) $(XTENSA_CFLAGS)
+  -I$(XQ_DIR) -Iports/bare -Ivm -I$(XQ_BUILD) $(XTENSA_CFLAGS)
 
 XQ_VM_SRC := $(sort $(wildcard vm/*.c))
-# As on the host: the core's primitives and the port's prim_*.c (the board's
-# few unix_*; the others are the core's ENOSYS fallback).
-XQ_PORT_PRIM_SRC := $(sort $(wildcard $(XQ_DIR)/prim_*.c))
-XQ_PRIM_SRC := $(sort $(wildcard vm/prim_*.c)) $(XQ_PORT_PRIM_SRC)
-XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/main.c $(XQ_DIR)/port_dev.c $(XQ_PORT_PRIM_SRC)
+# As on the host: the core's primitives and the boards' prim_*.c (their few
+# unix_*; the others are the core's ENOSYS fallback).
+XQ_PRIM_SRC := $(sort $(wildcard vm/prim_*.c)) $(sort $(wildcard ports/bare/prim_*.c))
+XQ_PORT_SRC := $(XQ_DIR)/port.c $(XQ_DIR)/port_dev.c $(sort $(wildcard ports/bare/*.c))
 XQ_OBJ := $(patsubst %.c,$(XQ_BUILD)/obj/%.o,$(XQ_VM_SRC) $(XQ_PORT_SRC))
-XQ_HDR := $(wildcard vm/*.h $(XQ_DIR)/*.h)
+XQ_HDR := $(wildcard vm/*.h $(XQ_DIR)/*.h ports/bare/*.h)
 XQ_LIB := $(XQ_BUILD)/libucaml-vm.a
 XQ_START := $(XQ_BUILD)/obj/start.o
 XQ_LIBGCC := $(XQ_BUILD)/libgcc-extra.a
@@ -95,9 +94,9 @@ XQ_DEFSYM = $(if $(XTENSA_RAM),-Wl$(,)--defsym=RAM_BUDGET=$(XTENSA_RAM)) \
 xtensa-image: xtensa
 	@test -n "$(XTENSA_BYTECODE)" -a -n "$(XTENSA_OUT)" || \
 	  { echo "usage: make xtensa-image XTENSA_BYTECODE=prog.byte XTENSA_OUT=prog.elf" >&2; exit 2; }
-	XTENSA_HEAP='$(XTENSA_HEAP)' XTENSA_STACK_WORDS='$(XTENSA_STACK_WORDS)' \
-	XTENSA_ENV='$(XTENSA_ENV)' XTENSA_REPORT='$(XTENSA_REPORT)' XTENSA_NAME='$(XTENSA_NAME)' \
-	  sh tools/xtensa-embed.sh $(XTENSA_BYTECODE) $(XQ_IMG) $(XTENSA_ARGS)
+	IMAGE_HEAP='$(XTENSA_HEAP)' IMAGE_STACK_WORDS='$(XTENSA_STACK_WORDS)' IMAGE_EPOCH='$(XTENSA_EPOCH)' \
+	IMAGE_ENV='$(XTENSA_ENV)' IMAGE_REPORT='$(XTENSA_REPORT)' IMAGE_NAME='$(XTENSA_NAME)' \
+	  sh tools/board-embed.sh xtensa-qemu $(XTENSA_BYTECODE) $(XQ_IMG) $(XTENSA_ARGS)
 	$(XQ_CC) $(XQ_CFLAGS) -c $(XQ_IMG)/bytecode.S -o $(XQ_IMG)/bytecode.o
 	$(XQ_CC) $(XQ_CFLAGS) -c $(XQ_IMG)/settings.c -o $(XQ_IMG)/settings.o
 	$(XQ_NET_PREPARE)
@@ -105,7 +104,7 @@ xtensa-image: xtensa
 	  -Wl,--gc-sections -Wl,-Map=$(XQ_IMG)/image.map $(XQ_DEFSYM) $(XQ_NET_DEFSYM) -o $(XTENSA_OUT) \
 	  $(XQ_START) $(XQ_IMG)/bytecode.o $(XQ_IMG)/settings.o $(XQ_NET_LINK) \
 	  -Wl,--start-group $(XQ_LIBGCC) -lc -lm -lgcc -Wl,--end-group
-	@$(if $(XTENSA_QUIET),:,sh $(XQ_DIR)/size.sh $(XTENSA_OUT))
+	@$(if $(XTENSA_QUIET),:,sh tools/board-size.sh $(XTENSA_OUT))
 
 xtensa-clean:
 	rm -rf $(XQ_BUILD)

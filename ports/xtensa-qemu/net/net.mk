@@ -37,7 +37,7 @@ $(XQ_NET_LIB): $(XQ_NET_OBJ)
 XQ_NETTEST := $(XQ_BUILD)/nettest.elf
 xtensa-nettest: $(XQ_NETTEST)
 # Only the port's platform layer, not the VM: it must not wait for the VM.
-XQ_NETTEST_PORT := $(XQ_BUILD)/obj/$(XQ_DIR)/port.o
+XQ_NETTEST_PORT := $(XQ_BUILD)/obj/$(XQ_DIR)/port.o $(XQ_BUILD)/obj/ports/bare/pool.o $(XQ_BUILD)/obj/ports/bare/common.o
 $(XQ_NETTEST): $(XQ_START) $(XQ_LIBGCC) $(XQ_NETTEST_PORT) $(XQ_NET_LIB) $(XQ_BUILD)/obj/$(XQ_NET_DIR)/nettest.o
 	$(XQ_CC) $(XQ_SPECS) $(XQ_ARCH) -nostartfiles -T $(XQ_DIR)/board.ld \
 	  -Wl,--gc-sections -Wl,-Map=$(XQ_BUILD)/nettest.map -o $@ \

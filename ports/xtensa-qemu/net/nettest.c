@@ -223,7 +223,7 @@ int main(void)
 {
   port_init();
   int argc;
-  char **argv = xq_host_argv(&argc);
+  char **argv = bare_host_argv(&argc);
   double secs = argc > 1 ? atof(argv[1]) : 60;
   for (size_t i = 0; i < sizeof page; i++) page[i] = (char)('a' + i % 26);
   memcpy(page, "<!doctype html><title>ucaml</title>\n", 36);

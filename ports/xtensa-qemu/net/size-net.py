@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The network stack's share of a firmware image, for `ucaml size`
-(ports/xtensa-qemu/size.sh): lwIP, the NIC's buffers, the driver and the
+(tools/board-size.sh): lwIP, the NIC's buffers, the driver and the
 sockets, in RAM and in flash.
 
   python3 ports/xtensa-qemu/net/size-net.py prog.elf

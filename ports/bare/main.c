@@ -1,15 +1,15 @@
-/* main.c: firmware entry of the xtensa-qemu port (called by start.S).
+/* main.c: firmware entry of the bare-metal boards (called by start.S).
  *
  * Runs the bytecode executable linked into ROM between ucaml_bytecode_start
  * and ucaml_bytecode_end.  The program name, fixed arguments and settings
  * are constants of the image, generated at build time by
- * tools/xtensa-embed.sh; arguments given to QEMU with
- * `-semihosting-config arg=...` (after the first) are appended.
+ * tools/board-embed.sh; arguments from the emulator's command line
+ * (bare_host_argv, after the first) are appended.
  * ESP-IDF: the same code in app_main(), with the image in a flash partition
  * (esp_partition_mmap) or linked in as here. */
 #include "port.h"
 #include "vm.h"
-#include "xq.h"
+#include "bare.h"
 
 extern const unsigned char ucaml_bytecode_start[], ucaml_bytecode_end[];
 extern const char ucaml_program_name[];
@@ -43,7 +43,7 @@ int main(void)
   int nfixed = 0;
   while (ucaml_argv[nfixed]) nfixed++;
   int nhost = 0;
-  char **host = xq_host_argv(&nhost);
+  char **host = bare_host_argv(&nhost);
   int nextra = nhost > 1 ? nhost - 1 : 0;
   char **argv = port_alloc(((size_t)(1 + nfixed + nextra) + 1) * sizeof *argv);
   if (!argv) {

@@ -1,15 +1,19 @@
 #!/bin/sh
-# What an xtensa-qemu firmware image needs in flash and in RAM, against the
-# board's budget (`ucaml size prog.elf`).
-#   sh ports/xtensa-qemu/size.sh prog.elf
+# What a board's firmware image (xtensa-qemu, riscv32-qemu) needs in flash
+# and in RAM, against the board's budget (`ucaml size prog.elf`).
+#   sh tools/board-size.sh prog.elf
+# The binutils are chosen by the ELF's machine (BOARD_CROSS overrides).
 # Flash: VM code (interpreter, runtime, libc), constant data, the embedded
 # bytecode (split by section of the executable) and the initial values of
 # .data.  RAM: static data (.data + .bss), the pool (VM stack + runtime
 # tables), the OCaml heap region and the C stack, as laid out by board.ld.
 set -e
 elf=${1:?usage: size.sh prog.elf}
-cross=${XQ_CROSS:-xtensa-lx106-elf-}
 [ -r "$elf" ] || { echo "size.sh: $elf: cannot open" >&2; exit 2; }
+case $(od -An -tx1 -j18 -N1 "$elf" | tr -d ' ') in
+  f3) cross=${BOARD_CROSS:-riscv64-unknown-elf-} ;;
+  *) cross=${BOARD_CROSS:-${XQ_CROSS:-xtensa-lx106-elf-}} ;;
+esac
 syms=$(${cross}nm "$elf")
 sym() { v=$(printf '%s\n' "$syms" | awk -v s="$1" '$3 == s { print $1; exit }'); echo $((0x${v:-0})); }
 
@@ -69,5 +73,5 @@ ${cross}size -A "$elf" | awk -v f="$elf" -v bcs="$bc_sections" \
 
 # ---- the network stack's share (images linking lwIP, see net/net.mk) ----
 if printf '%s\n' "$syms" | grep -q ' T xq_net_start$'; then
-  python3 "$(dirname "$0")/net/size-net.py" "$elf"
+  python3 "$(dirname "$0")/../ports/xtensa-qemu/net/size-net.py" "$elf"
 fi

@@ -1,6 +1,7 @@
-/* prim_unix.c: the few unix_* primitives the board has.
+/* prim_unix.c: the few unix_* primitives the boards have (ports/bare: every
+ * bare-metal port).
  *
- * The board has no processes, files or sockets of its own: every other
+ * A board has no processes, files or sockets of its own: every other
  * unix_* primitive is the core's fallback (vm/unix_fallback.c), raising
  * Unix_error(ENOSYS, name, "") at the call.  What is here needs no system:
  * the clocks through the port's wall clock, and the address conversions

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Used by `ucaml build/run --target riscv32-qemu`: links a firmware image.
+#   build-image.sh BYTECODE IMAGE [HEAP_BYTES] [STACK_WORDS] [RAM_BUDGET]
+exec sh "$(dirname "$0")/../../tools/board-image.sh" riscv32-qemu "$@"
