@@ -211,19 +211,7 @@ int port_is_directory(const char *path)
 
 int port_remove(const char *path) { (void)path; return -ENOSYS; }
 int port_rename(const char *from, const char *to) { (void)from; (void)to; return -ENOSYS; }
-int port_chdir(const char *path) { (void)path; return -ENOSYS; }
-int port_getcwd(char *buf, size_t n) { (void)buf; (void)n; return -ENOSYS; }
-int port_mkdir(const char *path, int perm) { (void)path; (void)perm; return -ENOSYS; }
-int port_rmdir(const char *path) { (void)path; return -ENOSYS; }
-
-int port_readdir(const char *path, void (*f)(const char *name, void *ctx), void *ctx)
-{
-  (void)path; (void)f; (void)ctx;
-  return -ENOSYS;
-}
-
-/* No shell on a microcontroller (ESP-IDF: the same). */
-int port_system(const char *command) { (void)command; return -ENOSYS; }
+/* Directories and port_system: ports/bare/nodirs.c. */
 
 /* ---------------------------------------------------------------------- */
 /* Time */
