@@ -41,10 +41,9 @@ $(BUILD)/primtable.h: $(PRIM_SRC) tools/gen_prims.sh
 	@mkdir -p $(BUILD)
 	sh tools/gen_prims.sh $(PRIM_SRC) > $@
 
-# The xtensa-qemu board (cross-compiled VM, firmware images).
-include ports/xtensa-qemu/port.mk
-# The riscv32-qemu board (RV32IMC on QEMU's virt machine).
-include ports/riscv32-qemu/port.mk
+# The boards (cross-compiled VM, firmware images): every ports/*/port.mk,
+# e.g. xtensa-qemu (lx106 core) and riscv32-qemu (RV32IMC, QEMU's virt).
+include $(sort $(wildcard ports/*/port.mk))
 
 # The first thing to try: the HTTP unikernel on the emulated ESP-class
 # board, served to the host on 127.0.0.1:8080 (Ctrl-C stops it).

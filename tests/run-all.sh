@@ -30,13 +30,20 @@ build() {   # every configuration must compile warning-free
     if make -j2 $cfg ucaml >"$log_dir/build.$ok$ko" 2>&1; then ok=$((ok+1)); echo "PASS build $cfg"
     else ko=$((ko+1)); echo "FAIL build $cfg"; tail -20 "$log_dir/build.$ok$ko"; fi
   done
-  for board in xtensa riscv32; do
+  for board in $boards; do
     if make -j2 $board >"$log_dir/build.$board" 2>&1; then ok=$((ok+1)); echo "PASS build $board"
     else ko=$((ko+1)); echo "FAIL build $board"; tail -20 "$log_dir/build.$board"; fi
   done
   echo "$ok passed, $ko failed"
   [ $ko = 0 ]
 }
+
+# The boards: every ports/*/board.conf (BOARD_SHORT names the make target,
+# the runner tools/BOARD_SHORT-ucaml.sh and the suites).
+boards=$(for c in ports/*/board.conf; do (. "./$c"; echo "$BOARD_SHORT"); done)
+board_conf() { for c in ports/*/board.conf; do (. "./$c"; [ "$BOARD_SHORT" = "$1" ]) && echo "./$c"; done; }
+board_port() { basename "$(dirname "$(board_conf "$1")")"; }        # xtensa -> xtensa-qemu
+board_get() { (. "$(board_conf "$1")"; eval "echo \"\$$2\""); }   # board_get xtensa BOARD_VAR
 
 # A check that prints no count of its own: one test.
 smoke() {
@@ -62,9 +69,9 @@ suite host32-tests env RUNNER="$host32 exec" TESTS_SKIP=int_formats_native sh te
 # The unix_* cases need the host's system (files, processes, sockets); the
 # boards run unix_board_enosys instead (ENOSYS at the call).
 board_skip="gc_churn int_formats_native runparam str_hostile unix_files unix_process unix_socket unix_time"
-suite xtensa-tests env RUNNER="$root/tools/xtensa-ucaml.sh" TESTS_BOARD=1 TESTS_SKIP="$board_skip" sh tests/run.sh
-# The RISC-V board (ESP32-C3-like, 320 KB of RAM): the same skips.
-suite riscv32-tests env RUNNER="$root/tools/riscv32-ucaml.sh" TESTS_BOARD=1 TESTS_SKIP="$board_skip" sh tests/run.sh
+for b in $boards; do
+  suite $b-tests env RUNNER="$root/tools/$b-ucaml.sh" TESTS_BOARD=1 TESTS_SKIP="$board_skip" sh tests/run.sh
+done
 # Debian's compiler tools (ocamlc.byte, ocamlopt.byte, ocamldep, ...) under
 # ucaml and ocamlrun: same output and files.
 suite tools sh tests/tools/run.sh
@@ -85,13 +92,12 @@ suite conformance-asan env UBSAN_OPTIONS=halt_on_error=1 \
 # stack (board.ld), like an ESP32-S3 module; the 320 KB board's limits are
 # tested by xtensa-tests (oom_recover, stack_overflow).  QEMU runs without
 # -icount here, and the slowest programs take minutes under emulation.
-suite conformance-xtensa env CONFORMANCE_ARGS="-j 2" XTENSA_PSRAM=32M TIMEOUT=300 XTENSA_TIMEOUT=300 \
-  CONFORMANCE_EXTRA_SKIP="statmemprof_custom statmemprof_intern statmemprof_lists_in_minor" \
-  sh tests/conformance.sh xtensa-qemu "$root/tools/xtensa-ucaml.sh"
-# The same on the RISC-V board (about 3 minutes with -j 2).
-suite conformance-riscv32 env CONFORMANCE_ARGS="-j 2" RISCV32_PSRAM=32M TIMEOUT=300 RISCV32_TIMEOUT=300 \
-  CONFORMANCE_EXTRA_SKIP="statmemprof_custom statmemprof_intern statmemprof_lists_in_minor" \
-  sh tests/conformance.sh riscv32-qemu "$root/tools/riscv32-ucaml.sh"
+for b in $boards; do
+  v=$(board_get $b BOARD_VAR)
+  suite conformance-$b env CONFORMANCE_ARGS="-j 2" "${v}_PSRAM=32M" TIMEOUT=300 "${v}_TIMEOUT=300" \
+    CONFORMANCE_EXTRA_SKIP="statmemprof_custom statmemprof_intern statmemprof_lists_in_minor" \
+    sh tests/conformance.sh "$(board_port $b)" "$root/tools/$b-ucaml.sh"
+done
 suite devices sh tests/devices/run.sh
 suite net sh tests/net/run.sh
 suite device sh tests/net/device.sh
@@ -99,10 +105,10 @@ suite bench-smoke smoke sh bench/run.sh --quick
 suite faults sh tests/faults/run.sh
 suite faults-asan env UBSAN_OPTIONS=halt_on_error=1 RUNNER="$root/build/unix-san/ucaml exec" sh tests/faults/run.sh
 suite faults-host32 env RUNNER="$host32 exec" sh tests/faults/run.sh
-suite faults-xtensa env RUNNER="$root/tools/xtensa-ucaml.sh" sh tests/faults/run.sh
-# sys_error: QEMU 7.2's RISC-V (ARM-compatible) semihosting keeps no error
-# number for a failed write, so a full disk reads "Input/output error" there.
-suite faults-riscv32 env RUNNER="$root/tools/riscv32-ucaml.sh" FAULTS_SKIP=sys_error sh tests/faults/run.sh
+for b in $boards; do
+  suite faults-$b env RUNNER="$root/tools/$b-ucaml.sh" FAULTS_SKIP="$(board_get $b BOARD_FAULTS_SKIP)" \
+    sh tests/faults/run.sh
+done
 # Mutants of real programs on the host, 32-bit, ASan and board builds.
 suite mutants sh tests/faults/mutants.sh
 suite fuzz sh tests/fuzz/run.sh --runs 20000 --seed 1

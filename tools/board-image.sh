@@ -6,11 +6,13 @@
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=$1; byte=$2; out=$3; heap=${4:-}; stack=${5:-}; ram=${6:-}
-case $port in
-  xtensa-qemu) P=XTENSA; target=xtensa-image ;;
-  riscv32-qemu) P=RISCV32; target=riscv32-image ;;
-  *) echo "board-image.sh: unknown board $port" >&2; exit 2 ;;
-esac
+conf="$root/ports/$port/board.conf"
+if [ -z "$port" ] || [ ! -f "$conf" ]; then
+  echo "board-image.sh: unknown board '$port' (boards: $(ls "$root"/ports/*/board.conf | sed 's|.*/ports/||; s|/board.conf||' | tr '\n' ' ' | sed 's/ $//'))" >&2
+  exit 2
+fi
+. "$conf"
+P=$BOARD_VAR; target=$BOARD_SHORT-image
 if [ -n "$ram" ]; then
   ram=$(( $(echo "$ram" | sed 's/[kK]$/*1024/; s/[mM]$/*1048576/') ))
 fi

@@ -6,22 +6,24 @@
 #
 #   tools/board-ucaml.sh PORT [--heap SIZE] [--stack SIZE] prog.byte [ARG...]
 #
-# PORT is xtensa-qemu or riscv32-qemu; tools/xtensa-ucaml.sh and
-# tools/riscv32-ucaml.sh call this.  Builds build/PORT/run/<name>.elf first
-# (quietly).  Settings from the environment, P being XTENSA or RISCV32:
+# PORT is a folder of ports/ with a board.conf (xtensa-qemu, riscv32-qemu);
+# tools/xtensa-ucaml.sh and tools/riscv32-ucaml.sh call this.  Builds build/PORT/run/<name>.elf first
+# (quietly).  Settings from the environment, P being the board's BOARD_VAR:
 # P_RAM P_PSRAM P_CSTACK P_POOL P_HEAP P_STACK_WORDS P_ENV P_REPORT (see
 # ports/PORT/port.mk), P_TIMEOUT (seconds, default 60), OCAMLRUNPARAM and
 # UCAML_STATS as for `ucaml exec` (baked into the image), P_ICOUNT=1 to run
 # under -icount (deterministic cycle counts).
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
-port=${1:?usage: board-ucaml.sh PORT [--heap SIZE] [--stack SIZE] prog.byte [ARG...]}
-shift
-case $port in
-  xtensa-qemu) P=XTENSA; target=xtensa-image ;;
-  riscv32-qemu) P=RISCV32; target=riscv32-image ;;
-  *) echo "board-ucaml.sh: unknown board $port" >&2; exit 2 ;;
-esac
+port=${1:-}
+[ $# -gt 0 ] && shift
+conf="$root/ports/$port/board.conf"
+if [ -z "$port" ] || [ ! -f "$conf" ]; then
+  echo "board-ucaml.sh: unknown board '$port' (boards: $(ls "$root"/ports/*/board.conf | sed 's|.*/ports/||; s|/board.conf||' | tr '\n' ' ' | sed 's/ $//'))" >&2
+  exit 2
+fi
+. "$conf"
+P=$BOARD_VAR; target=$BOARD_SHORT-image
 var() { eval "printf '%s' \"\${${P}_$1:-}\""; }
 heap=$(var HEAP); stack_words=$(var STACK_WORDS)
 while [ $# -gt 0 ]; do
