@@ -272,12 +272,21 @@ static header_t *take_from_large(mlsize_t wosize) {
   return hp;
 }
 
+/* The heap in use: the major heap and the pinned zone. */
+static uintnat heap_words_in_use(void) {
+  return (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
+}
+
+static void note_heap_growth(void) {
+  uintnat used = heap_words_in_use();
+  if (used > stat_top_heap_words) stat_top_heap_words = used;
+}
+
 static header_t *take_from_wilderness(mlsize_t whsize) {
   if ((size_t)(pinned_low - major_top) < whsize) return NULL;
   header_t *hp = (header_t *)major_top;
   major_top += whsize;
-  uintnat used = (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
-  if (used > stat_top_heap_words) stat_top_heap_words = used;
+  note_heap_growth();
   return hp;
 }
 
@@ -372,8 +381,7 @@ static header_t *pinned_take_free(mlsize_t wosize) {
 static header_t *pinned_grow(mlsize_t wosize) {
   if ((uintnat)(pinned_low - major_top) < WHSIZE(wosize)) return NULL;
   pinned_low -= WHSIZE(wosize);
-  uintnat used = (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
-  if (used > stat_top_heap_words) stat_top_heap_words = used;
+  note_heap_growth();
   return (header_t *)pinned_low;
 }
 
@@ -436,7 +444,6 @@ void uc_free_pinned(void *p) {
     pinned_free = (header_t *)field(val_hp(pinned_free), 0);
   }
 }
-
 
 /* ---- nursery allocation ---- */
 /* UCAML_GC_STRESS=1: tiny nursery, frequent full GCs; 2: and every full
@@ -914,11 +921,15 @@ static void ephe_clean(void) {
 }
 
 /* ---- sweeping ---- */
-static void sweep(void) {
+static void clear_free_lists(void) {
   for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
   for (unsigned k = 0; k < LARGE_BINS; k++) free_large[k] = 0;
   for (unsigned w = 0; w < BITMAP_WORDS; w++) large_nonempty[w] = 0;
   large_summary = 0;
+}
+
+static void sweep(void) {
+  clear_free_lists();
   uintnat live = 0;
   header_t *run = NULL;
   value *p = major_start;
@@ -1225,13 +1236,6 @@ static void slide(void) {
   major_top = dest;
 }
 
-static void clear_free_lists(void) {
-  for (int i = 0; i <= SMALL_MAX; i++) free_small[i] = 0;
-  for (unsigned k = 0; k < LARGE_BINS; k++) free_large[k] = 0;
-  for (unsigned w = 0; w < BITMAP_WORDS; w++) large_nonempty[w] = 0;
-  large_summary = 0;
-}
-
 /* Returns 0, changing nothing, if the heap holds a closure it cannot
  * relocate. */
 static int compact_heap(void) {
@@ -1413,7 +1417,7 @@ void uc_gc_stats(struct uc_gc_stats *s, int walk_heap) {
   s->major_collections = stat_major_gcs;
   s->forced_major = stat_forced_major;
   s->compactions = stat_compactions;
-  s->heap_words = (uintnat)(major_top - major_start) + (uintnat)(heap_end - pinned_low);
+  s->heap_words = heap_words_in_use();
   s->top_heap_words = stat_top_heap_words;
   s->heap_limit_bytes = heap_limit_bytes;
   s->nursery_words = (uintnat)(young_end_real - young_start);
