@@ -6,13 +6,7 @@
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=$1; byte=$2; out=$3; heap=${4:-}; stack=${5:-}; ram=${6:-}
-conf="$root/ports/$port/board.conf"
-if [ -z "$port" ] || [ ! -f "$conf" ]; then
-  echo "board-image.sh: unknown board '$port' (boards: $(ls "$root"/ports/*/board.conf | sed 's|.*/ports/||; s|/board.conf||' | tr '\n' ' ' | sed 's/ $//'))" >&2
-  exit 2
-fi
-. "$conf"
-P=$BOARD_VAR; target=$BOARD_SHORT-image
+me=board-image.sh; . "$root/tools/board-conf.sh"
 if [ -n "$ram" ]; then
   ram=$(( $(echo "$ram" | sed 's/[kK]$/*1024/; s/[mM]$/*1048576/') ))
 fi

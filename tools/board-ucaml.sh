@@ -17,13 +17,7 @@ set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=${1:-}
 [ $# -gt 0 ] && shift
-conf="$root/ports/$port/board.conf"
-if [ -z "$port" ] || [ ! -f "$conf" ]; then
-  echo "board-ucaml.sh: unknown board '$port' (boards: $(ls "$root"/ports/*/board.conf | sed 's|.*/ports/||; s|/board.conf||' | tr '\n' ' ' | sed 's/ $//'))" >&2
-  exit 2
-fi
-. "$conf"
-P=$BOARD_VAR; target=$BOARD_SHORT-image
+me=board-ucaml.sh; . "$root/tools/board-conf.sh"
 var() { eval "printf '%s' \"\${${P}_$1:-}\""; }
 heap=$(var HEAP); stack_words=$(var STACK_WORDS)
 while [ $# -gt 0 ]; do

@@ -1,6 +1,7 @@
-/* pool.c: port_alloc/port_realloc/port_free of the bare-metal boards, over
- * the fixed arena [__uc_pool_start, __uc_pool_end) their linker script
- * reserves inside the RAM budget.  ESP-IDF: malloc/realloc/free (heap_caps). */
+/* pool.c: the bare-metal boards' memory: port_heap_region, and
+ * port_alloc/port_realloc/port_free over the fixed arena [__uc_pool_start,
+ * __uc_pool_end) their linker script reserves inside the RAM budget.
+ * ESP-IDF: malloc/realloc/free (heap_caps). */
 #include <stdint.h>
 #include <string.h>
 
@@ -8,6 +9,22 @@
 #include "bare.h"
 
 extern char __uc_pool_start[], __uc_pool_end[];
+extern char __uc_heap_start[], __uc_heap_end[];
+
+/* The heap: the region the linker script leaves in the RAM budget after
+ * data, bss, pool and stack, capped to `want`, zero-filled.  One VM at a
+ * time: every call hands out the same region.  ESP-IDF:
+ * heap_caps_malloc(want, MALLOC_CAP_8BIT) once (or a static array sized by
+ * Kconfig). */
+void *port_heap_region(size_t want, size_t *got)
+{
+  size_t have = (size_t)(__uc_heap_end - __uc_heap_start);
+  size_t n = want < have ? want : have;
+  n &= ~(size_t)7;
+  memset(__uc_heap_start, 0, n);
+  *got = n;
+  return n ? __uc_heap_start : NULL;
+}
 
 /* port_alloc: first fit over the fixed pool [__uc_pool_start, __uc_pool_end).
  * Each block starts with an 8-byte header: its size in bytes including the

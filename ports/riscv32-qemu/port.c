@@ -105,23 +105,7 @@ noreturn void rv_fatal_exception(uint32_t cause, uint32_t pc, uint32_t tval)
   for (;;) { }
 }
 
-/* ---------------------------------------------------------------------- */
-/* Memory */
-
-extern char __uc_heap_start[], __uc_heap_end[];
-
-/* The heap: the region board.ld leaves in the RAM budget after data, bss,
- * pool and stack, capped to `want`, zero-filled.  ESP-IDF:
- * heap_caps_malloc(want, MALLOC_CAP_8BIT) once. */
-void *port_heap_region(size_t want, size_t *got)
-{
-  size_t have = (size_t)(__uc_heap_end - __uc_heap_start);
-  size_t n = want < have ? want : have;
-  n &= ~(size_t)7;
-  memset(__uc_heap_start, 0, n);
-  *got = n;
-  return n ? __uc_heap_start : NULL;
-}
+/* Memory: the pool and port_heap_region are in ports/bare/pool.c. */
 
 /* ---------------------------------------------------------------------- */
 /* Descriptors.  ESP-IDF: read/write/open/close/lseek of its VFS. */

@@ -87,25 +87,7 @@ noreturn void xq_fatal_exception(uint32_t cause, uint32_t pc, uint32_t vaddr)
   for (;;) { }
 }
 
-/* ---------------------------------------------------------------------- */
-/* Memory */
-
-extern char __uc_heap_start[], __uc_heap_end[];
-extern char __uc_pool_start[], __uc_pool_end[];
-
-/* The heap: the region board.ld leaves in the RAM budget after data, bss,
- * pool and stack, capped to `want`, zero-filled.  One VM at a time: every
- * call hands out the same region.  ESP-IDF: heap_caps_malloc(want,
- * MALLOC_CAP_8BIT) once (or a static array sized by Kconfig). */
-void *port_heap_region(size_t want, size_t *got)
-{
-  size_t have = (size_t)(__uc_heap_end - __uc_heap_start);
-  size_t n = want < have ? want : have;
-  n &= ~(size_t)7;
-  memset(__uc_heap_start, 0, n);
-  *got = n;
-  return n ? __uc_heap_start : NULL;
-}
+/* Memory: the pool and port_heap_region are in ports/bare/pool.c. */
 
 /* Descriptors.  ESP-IDF: read/write/open/close/lseek of its VFS (console on
  * UART or USB-CDC; files on SPIFFS/LittleFS/FAT, or raw esp_partition). */
